@@ -1,0 +1,58 @@
+/* cli.h — the command line: the context every command receives, option parsing shared
+ * by all subcommands, help text and exit codes (DESIGN.md, "Command line").
+ *
+ * Options may stand before or after positional arguments; "--" ends options. Each
+ * subcommand lives in its own cmd_<name>.c and exports one cli_command. */
+#ifndef ATTAIN_CLI_H
+#define ATTAIN_CLI_H
+
+#include <stdio.h>
+
+enum {
+  CLI_EXIT_OK = 0,
+  CLI_EXIT_PROBLEMS = 1, /* the command ran and found problems (a policy failed, ...) */
+  CLI_EXIT_USAGE = 2,
+  CLI_EXIT_DATA = 65, /* bad input data (EX_DATAERR) */
+};
+
+#define CLI_MAX_OPTIONS 8
+
+/* Built once in main and passed down: no scattered globals. */
+typedef struct attain_ctx {
+  const char *db;       /* --db, default ./attain.db */
+  const char *policies; /* --policies, default ./policies */
+  FILE *out, *err;
+} attain_ctx;
+
+typedef struct cli_option {
+  const char *name; /* without the leading "--" */
+  const char *arg;  /* value placeholder ("TIME"), or NULL for a flag */
+  const char *help;
+} cli_option;
+
+typedef struct cli_args {
+  const char *value[CLI_MAX_OPTIONS]; /* per option of the command: its value, "" for a set flag, NULL if absent */
+  int npos;
+  char **pos;
+} cli_args;
+
+typedef struct cli_command {
+  const char *name;
+  const char *usage;   /* after "attain NAME" */
+  const char *summary; /* one line for `attain --help` */
+  const char *help;    /* paragraphs for `attain NAME --help` */
+  int min_pos, max_pos; /* max_pos < 0: unbounded */
+  cli_option options[CLI_MAX_OPTIONS];
+  int (*run)(attain_ctx *ctx, const cli_args *args);
+} cli_command;
+
+/* Parses argv (after the subcommand name) into `args`, taking the global options into
+ * ctx. Returns 0, 1 if --help was asked (help printed), or CLI_EXIT_USAGE (reported). */
+int cli_parse(const cli_command *cmd, attain_ctx *ctx, int argc, char **argv, cli_args *args);
+
+void cli_command_help(const cli_command *cmd, FILE *to);
+/* Reports a usage error for `cmd` and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const cli_command *cmd, FILE *to, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,30 @@
+/* import.h — `attain import`: JSON Lines facts into the store (DESIGN.md, "Import format").
+ *
+ * A file is streamed line by line (memory stays flat however large it is) inside one
+ * transaction: a bad line rolls the whole file back and reports "FILE:LINE: reason";
+ * files imported before it stay. Depends on store_write.h and jansson. */
+#ifndef ATTAIN_IMPORT_H
+#define ATTAIN_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+enum {
+  IMPORT_OK = 0,
+  IMPORT_EDATA = -1,  /* the file's content is bad: nothing of it was stored */
+  IMPORT_EINPUT = -2, /* the file cannot be read */
+  IMPORT_ESTORE = -3, /* the database failed */
+};
+
+typedef struct import_stats {
+  int64_t records;      /* records read */
+  int64_t orgs_changed; /* organisations whose facts changed */
+} import_stats;
+
+/* Imports one file ("-" is standard input). err receives "FILE:LINE: reason" for bad
+ * data, "FILE: reason" for unreadable input. */
+int import_file(store *s, const char *path, import_stats *stats, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,57 @@
+/* main.c — the `attain` binary: builds the context and dispatches to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const cli_command *const commands[] = {&cmd_init, &cmd_import};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *to) {
+  fprintf(to,
+          "usage: attain [--db PATH] [--policies DIR] COMMAND [ARGS...]\n\n"
+          "A Lua-scriptable policy host for partner-program competencies.\n\ncommands:\n");
+  for (size_t i = 0; i < NCOMMANDS; i++)
+    fprintf(to, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+  fprintf(to,
+          "\nRun `attain COMMAND --help` for a command's options.\n"
+          "Exit codes: 0 ok, 1 problems found, 2 usage, 65 bad input data.\n");
+}
+
+int main(int argc, char **argv) {
+  attain_ctx ctx = {"attain.db", "policies", stdout, stderr};
+  /* Global options may also stand before the command name. */
+  int i = 1;
+  for (; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      usage(stdout);
+      return CLI_EXIT_OK;
+    }
+    if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--policies") == 0) && i + 1 < argc) {
+      *(argv[i][2] == 'd' ? &ctx.db : &ctx.policies) = argv[i + 1];
+      i++;
+    } else if (strncmp(argv[i], "--db=", 5) == 0) {
+      ctx.db = argv[i] + 5;
+    } else if (strncmp(argv[i], "--policies=", 11) == 0) {
+      ctx.policies = argv[i] + 11;
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) {
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+  }
+  for (size_t k = 0; k < NCOMMANDS; k++) {
+    if (strcmp(argv[i], commands[k]->name) != 0) continue;
+    cli_args args;
+    int rc = cli_parse(commands[k], &ctx, argc - i - 1, argv + i + 1, &args);
+    if (rc == 1) return CLI_EXIT_OK;
+    if (rc) return rc;
+    return commands[k]->run(&ctx, &args);
+  }
+  fprintf(stderr, "attain: unknown command '%s'\n\n", argv[i]);
+  usage(stderr);
+  return CLI_EXIT_USAGE;
+}

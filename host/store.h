@@ -1,0 +1,51 @@
+/* store.h — the fact store: attain's only door to SQLite.
+ *
+ * One `store` is one SQLite connection (WAL, foreign keys on, a busy timeout) with its
+ * prepared statements, which are prepared on first use, reused, and finalized at one
+ * place (store_close). Every write runs inside store_tx, one transaction per call.
+ * Errors carry SQLite's extended result code and the statement that failed.
+ *
+ * The store knows no Lua and no JSON: callers hand it plain C values. A store is used
+ * by one thread at a time; each worker thread opens its own. */
+#ifndef ATTAIN_STORE_H
+#define ATTAIN_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+
+enum {
+  STORE_OK = 0,
+  STORE_ERROR = -1,   /* SQLite failed; detail in err */
+  STORE_ENOTFOUND = -2,
+  STORE_ECONFLICT = -3, /* the data contradicts what is stored; detail in err */
+  STORE_EVERSION = -4,  /* the database is newer than this binary, or not migrated */
+};
+
+/* Sentinel for "no time" (a NULL column). */
+#define STORE_NO_TIME INT64_MIN
+
+/* Opens (creating if needed) the database at `path`. With `migrate`, applies pending
+ * migrations (`attain init`); without, refuses a database whose schema is not current. */
+int store_open(store **out, const char *path, int migrate, char *err, size_t errsz);
+void store_close(store *s);
+
+/* The schema version this binary writes (PRAGMA user_version). */
+int store_schema_version(void);
+
+/* Runs fn inside one IMMEDIATE transaction: commits if fn returns 0, rolls back
+ * otherwise (fn's return value is passed through). Nested calls are refused. */
+int store_tx(store *s, int (*fn)(store *s, void *arg, char *err, size_t errsz), void *arg,
+             char *err, size_t errsz);
+
+/* The data revision: a counter bumped once by every import that changed facts. An
+ * organisation's `rev` is the data revision of the last change to its facts. */
+int store_data_rev(store *s, int64_t *rev, char *err, size_t errsz);
+
+/* Row counts of every fact table, for reports and tests: fills `counts` in the order of
+ * store_table_names() (NULL-terminated). */
+const char *const *store_table_names(void);
+int store_table_counts(store *s, int64_t *counts, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,100 @@
+/* store_internal.h — what the store's own files share (store.c, store_schema.c,
+ * store_write.c, ...); nothing outside host/store*.c includes it.
+ *
+ * Statements are named by an enum and kept in one table so each is prepared once and
+ * finalized in store_close. */
+#ifndef ATTAIN_STORE_INTERNAL_H
+#define ATTAIN_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STORE_STATEMENTS(X)                                                                   \
+  X(DATA_REV_GET, "SELECT value FROM meta WHERE key = 'data_rev'")                            \
+  X(DATA_REV_SET, "UPDATE meta SET value = :rev WHERE key = 'data_rev'")                      \
+  X(ORG_GET, "SELECT oid, name FROM org WHERE key = :key")                                    \
+  X(ORG_INSERT, "INSERT INTO org(key, name) VALUES (:key, :name)")                            \
+  X(ORG_SET_NAME, "UPDATE org SET name = :name WHERE oid = :oid")                             \
+  X(ORG_SET_REV, "UPDATE org SET rev = :rev WHERE oid = :oid")                                \
+  X(USER_GET, "SELECT uid, oid, name, joined, left_at FROM user WHERE key = :key")               \
+  X(USER_INSERT, "INSERT INTO user(key, oid, name, joined, left_at) "                            \
+                 "VALUES (:key, :oid, :name, :joined, :left)")                                \
+  X(USER_UPDATE, "UPDATE user SET name = :name, joined = :joined, left_at = :left "              \
+                 "WHERE uid = :uid")                                                          \
+  X(MSA_GET, "SELECT mid FROM msa WHERE key = :key")                                          \
+  X(MSA_INSERT, "INSERT INTO msa(key) VALUES (:key)")                                         \
+  X(LINK_AT, "SELECT started, uid, oid FROM msa_link WHERE mid = :mid AND started <= :at "        \
+             "ORDER BY started DESC LIMIT 1")                                                   \
+  X(LINK_NEXT, "SELECT started FROM msa_link WHERE mid = :mid AND started > :at "                 \
+               "ORDER BY started LIMIT 1")                                                      \
+  X(LINK_INSERT, "INSERT INTO msa_link(mid, started, uid, oid, ended) "                           \
+                 "VALUES (:mid, :started, :uid, :oid, :ended)")                                   \
+  X(LINK_SET_END, "UPDATE msa_link SET ended = :ended WHERE mid = :mid AND started = :started")       \
+  X(LINK_SET_USER, "UPDATE msa_link SET uid = :uid, oid = :oid "                              \
+                   "WHERE mid = :mid AND started = :started")                                     \
+  X(LINK_ORGS, "SELECT DISTINCT oid FROM msa_link WHERE mid = :mid")                          \
+  X(ACH_GET, "SELECT kind, expires FROM achievement "                                         \
+             "WHERE mid = :mid AND code = :code AND earned = :earned")                        \
+  X(ACH_INSERT, "INSERT INTO achievement(mid, code, earned, kind, expires) "                  \
+                "VALUES (:mid, :code, :earned, :kind, :expires)")                             \
+  X(ACH_UPDATE, "UPDATE achievement SET kind = :kind, expires = :expires "                    \
+                "WHERE mid = :mid AND code = :code AND earned = :earned")                     \
+  X(METRIC_UPSERT, "INSERT INTO metric(oid, name, period, value) "                            \
+                   "VALUES (:oid, :name, :period, :value) "                                   \
+                   "ON CONFLICT(oid, name, period) DO UPDATE SET value = excluded.value "     \
+                   "WHERE value IS NOT excluded.value")                                       \
+  X(OVERRIDE_GET, "SELECT people, reason, granted_by, valid_from, valid_until FROM override "                    \
+                  "WHERE oid = :oid AND competency = :competency AND code = :code")           \
+  X(OVERRIDE_UPSERT, "INSERT INTO override(oid, competency, code, people, reason, granted_by, "       \
+                     "valid_from, valid_until) VALUES (:oid, :competency, :code, :people, :reason, "     \
+                     ":by, :from, :until) ON CONFLICT(oid, competency, code) DO UPDATE SET " \
+                     "people = excluded.people, reason = excluded.reason, granted_by = excluded.granted_by, " \
+                     "valid_from = excluded.valid_from, valid_until = excluded.valid_until "  \
+                     "WHERE (people, reason, granted_by, valid_from, valid_until) IS NOT "  \
+                     "(excluded.people, excluded.reason, excluded.granted_by, "             \
+                     "excluded.valid_from, excluded.valid_until)")
+
+enum store_stmt_id {
+#define X(id, sql) STMT_##id,
+  STORE_STATEMENTS(X)
+#undef X
+  STMT_COUNT_
+};
+
+struct store {
+  sqlite3 *db;
+  sqlite3_stmt *stmts[STMT_COUNT_];
+  int in_tx;
+  /* store_write.c's batch: the organisations changed since store_write_begin (an
+   * open-addressing set of oids; 0 marks an empty slot, oids start at 1). */
+  struct {
+    int64_t *slots;
+    size_t cap, n;
+  } touched;
+};
+
+/* Returns the statement, prepared on first use and reset with its bindings cleared; NULL
+ * with err filled if it cannot be prepared. */
+sqlite3_stmt *store_stmt(store *s, enum store_stmt_id id, char *err, size_t errsz);
+
+/* Writes "what: sqlite error N (name): message [in: SQL]" into err; returns STORE_ERROR. */
+int store_fail(store *s, sqlite3_stmt *st, const char *what, char *err, size_t errsz);
+
+/* Binding by name; the name includes its ':' prefix. A missing parameter is a
+ * programming error and aborts in debug builds. */
+void store_bind_text(sqlite3_stmt *st, const char *name, const char *v);
+void store_bind_int(sqlite3_stmt *st, const char *name, int64_t v);
+void store_bind_time(sqlite3_stmt *st, const char *name, int64_t t); /* STORE_NO_TIME = NULL */
+void store_bind_double(sqlite3_stmt *st, const char *name, double v);
+
+/* A column that may be NULL, as a time. */
+int64_t store_column_time(sqlite3_stmt *st, int col);
+
+/* Runs one statement to completion (no rows expected). */
+int store_exec_stmt(store *s, sqlite3_stmt *st, const char *what, char *err, size_t errsz);
+
+/* Applies the migrations (store_schema.c). */
+int store_schema_migrate(store *s, int migrate, char *err, size_t errsz);
+
+#endif

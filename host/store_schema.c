@@ -1,0 +1,177 @@
+/* store_schema.c — the database schema and its migrations, keyed on PRAGMA user_version.
+ *
+ * Each migration is applied once, in order, inside one transaction that also sets
+ * user_version, so a database is always at a known version. Never edit a released
+ * migration: add the next one. Times are INTEGER seconds since the Unix epoch (UTC);
+ * metric periods are month indexes (year * 12 + month - 1); NULL means "none". */
+#include "store_internal.h"
+
+#include <stdio.h>
+
+static const char *const migrations[] = {
+    /* 1: the facts of DOMAIN.md, and the tables results, status and alerts fill. */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    "INSERT INTO meta(key, value) VALUES ('data_rev', 0);"
+    /* An organisation's rev is the data revision of the last import that changed any
+     * fact the organisation's evaluation reads: the daemon compares it with the rev a
+     * stored result was computed from. */
+    "CREATE TABLE org ("
+    "  oid INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  name TEXT,"
+    "  rev INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX org_rev ON org(rev);"
+    /* A user account belongs to one organisation for its whole life (R5, R8). */
+    "CREATE TABLE user ("
+    "  uid INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  name TEXT,"
+    "  joined INTEGER,"
+    "  left_at INTEGER);"
+    "CREATE INDEX user_org ON user(oid);"
+    "CREATE TABLE msa (mid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);"
+    /* The association history of each MSA (R7): one row per association, in force from
+     * `started` until `ended` (the next association's start; NULL while current). `oid`
+     * is the user's organisation, kept here so one organisation's links load by index. */
+    "CREATE TABLE msa_link ("
+    "  mid INTEGER NOT NULL REFERENCES msa(mid),"
+    "  started INTEGER NOT NULL,"
+    "  uid INTEGER NOT NULL REFERENCES user(uid),"
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  ended INTEGER,"
+    "  PRIMARY KEY (mid, started)) WITHOUT ROWID;"
+    "CREATE INDEX msa_link_org ON msa_link(oid, mid);"
+    "CREATE TABLE achievement ("
+    "  mid INTEGER NOT NULL REFERENCES msa(mid),"
+    "  code TEXT NOT NULL,"
+    "  earned INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('certification', 'exam', 'assessment')),"
+    "  expires INTEGER,"
+    "  PRIMARY KEY (mid, code, earned)) WITHOUT ROWID;"
+    "CREATE TABLE metric ("
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  name TEXT NOT NULL,"
+    "  period INTEGER NOT NULL,"
+    "  value REAL NOT NULL CHECK (value >= 0),"
+    "  PRIMARY KEY (oid, name, period)) WITHOUT ROWID;"
+    /* R15: an operator's credit of `people` holders of `code` for one competency, with
+     * who and why, in force from valid_from (NULL: always) until valid_until. */
+    "CREATE TABLE override ("
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  people INTEGER NOT NULL CHECK (people > 0),"
+    "  reason TEXT NOT NULL,"
+    "  granted_by TEXT NOT NULL,"
+    "  valid_from INTEGER,"
+    "  valid_until INTEGER NOT NULL,"
+    "  PRIMARY KEY (oid, competency, code)) WITHOUT ROWID;"
+    /* What an organisation bought (R9, R10). The end of a membership is not stored: the
+     * policy set's renewal rule derives it from `bought`. */
+    "CREATE TABLE membership ("
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  bought INTEGER NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('silver', 'gold')),"
+    "  bought_by TEXT,"
+    "  PRIMARY KEY (oid, competency, bought)) WITHOUT ROWID;"
+    /* The latest evaluation of each organisation x competency: replaced, never
+     * appended, so the database does not grow with every sweep. */
+    "CREATE TABLE result ("
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  policy TEXT NOT NULL,"
+    "  rev INTEGER NOT NULL,"
+    "  level TEXT,"
+    "  error TEXT,"
+    "  next_change INTEGER,"
+    "  detail TEXT NOT NULL,"
+    "  PRIMARY KEY (oid, competency)) WITHOUT ROWID;"
+    "CREATE INDEX result_next_change ON result(next_change);"
+    "CREATE TABLE status ("
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('none','qualified','active','at_risk','expired')),"
+    "  since INTEGER NOT NULL,"
+    "  cause TEXT,"
+    "  PRIMARY KEY (oid, competency)) WITHOUT ROWID;"
+    "CREATE TABLE status_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  cause TEXT);"
+    "CREATE INDEX status_history_org ON status_history(oid, competency, at);"
+    "CREATE TABLE alert ("
+    "  id INTEGER PRIMARY KEY,"
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  message TEXT NOT NULL,"
+    "  cause TEXT,"
+    "  raised INTEGER NOT NULL,"
+    "  cleared INTEGER);"
+    "CREATE INDEX alert_org ON alert(oid, competency, raised);",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_version(void) { return MIGRATION_COUNT; }
+
+static int user_version(store *s, int *v, char *err, size_t errsz) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+    return store_fail(s, NULL, "reading user_version", err, errsz);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    store_fail(s, st, "reading user_version", err, errsz);
+    sqlite3_finalize(st);
+    return STORE_ERROR;
+  }
+  *v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return STORE_OK;
+}
+
+struct step {
+  int to;
+};
+
+static int apply(store *s, void *arg, char *err, size_t errsz) {
+  const struct step *m = arg;
+  char *msg = NULL;
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->to);
+  if (sqlite3_exec(s->db, migrations[m->to - 1], NULL, NULL, &msg) != SQLITE_OK ||
+      sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    int code = sqlite3_extended_errcode(s->db);
+    snprintf(err, errsz, "migration %d: sqlite error %d (%s): %s", m->to, code,
+             sqlite3_errstr(code), msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+    return STORE_ERROR;
+  }
+  return STORE_OK;
+}
+
+int store_schema_migrate(store *s, int migrate, char *err, size_t errsz) {
+  int v = 0;
+  if (user_version(s, &v, err, errsz) != STORE_OK) return STORE_ERROR;
+  if (v > MIGRATION_COUNT) {
+    snprintf(err, errsz, "database schema version %d is newer than this attain (%d)", v,
+             MIGRATION_COUNT);
+    return STORE_EVERSION;
+  }
+  if (v < MIGRATION_COUNT && !migrate) {
+    snprintf(err, errsz, "database schema version %d, expected %d: run `attain init` first", v,
+             MIGRATION_COUNT);
+    return STORE_EVERSION;
+  }
+  for (struct step m = {v + 1}; m.to <= MIGRATION_COUNT; m.to++) {
+    int rc = store_tx(s, apply, &m, err, errsz);
+    if (rc != STORE_OK) return rc;
+  }
+  return STORE_OK;
+}

@@ -1,0 +1,68 @@
+/* store_write.h — writing facts (what `attain import` stores), inside store_tx.
+ *
+ * Every put is an upsert keyed as DESIGN.md says (an organisation, user, MSA by id; an
+ * achievement by MSA + code + earned time; a metric by organisation + metric + period; an
+ * override by organisation + competency + code), and a put that changes nothing writes
+ * nothing, so importing a file twice leaves the database as the first import left it.
+ * Each change marks the organisations whose evaluations read it; store_write_finish
+ * then stamps them with a new data revision (the daemon's cue to re-evaluate them).
+ *
+ * References to unknown things fail with STORE_ENOTFOUND, contradictions with
+ * STORE_ECONFLICT; both name the thing in err. */
+#ifndef ATTAIN_STORE_WRITE_H
+#define ATTAIN_STORE_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* An optional field of an update: absent keeps the stored value. For times,
+ * STORE_NO_TIME in `value` is an explicit null (clears the stored value). */
+typedef struct store_opt_time {
+  int present;
+  int64_t value;
+} store_opt_time;
+
+typedef struct store_opt_text {
+  int present;
+  const char *value; /* NULL: explicit null */
+} store_opt_text;
+
+typedef struct store_user_rec {
+  const char *key;
+  const char *org; /* required when the user is new; if given, must match */
+  store_opt_text name;
+  store_opt_time joined, left;
+} store_user_rec;
+
+typedef struct store_achievement_rec {
+  const char *msa, *code, *kind; /* kind: certification | exam | assessment */
+  int64_t earned, expires;       /* expires: STORE_NO_TIME for none */
+} store_achievement_rec;
+
+typedef struct store_override_rec {
+  const char *org, *competency, *code, *reason, *by;
+  int64_t people, from, until; /* from: STORE_NO_TIME for "already in force" */
+} store_override_rec;
+
+/* Starts a batch of writes (call once after store_tx began). */
+void store_write_begin(store *s);
+
+int store_org_put(store *s, const char *key, store_opt_text name, char *err, size_t errsz);
+int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz);
+/* Associates `msa` (created on first use) with `user` from time `at` (R7): the MSA's
+ * association in force at `at` ends then; the history is kept. Associating with the
+ * user it already belongs to at `at` changes nothing. */
+int store_link_put(store *s, const char *msa, const char *user, int64_t at, char *err,
+                   size_t errsz);
+int store_achievement_put(store *s, const store_achievement_rec *a, char *err, size_t errsz);
+int store_metric_put(store *s, const char *org, const char *metric, int period, double value,
+                     char *err, size_t errsz);
+int store_override_put(store *s, const store_override_rec *o, char *err, size_t errsz);
+
+/* Stamps every organisation changed since store_write_begin with a new data revision.
+ * `changed` receives how many organisations that was (0: the batch changed nothing). */
+int store_write_finish(store *s, int64_t *changed, char *err, size_t errsz);
+
+#endif
