@@ -53,7 +53,24 @@
                      "valid_from = excluded.valid_from, valid_until = excluded.valid_until "  \
                      "WHERE (people, reason, granted_by, valid_from, valid_until) IS NOT "  \
                      "(excluded.people, excluded.reason, excluded.granted_by, "             \
-                     "excluded.valid_from, excluded.valid_until)")
+                     "excluded.valid_from, excluded.valid_until)")                          \
+  X(ORG_MAX, "SELECT coalesce(max(oid), 0) FROM org")                                          \
+  X(RANGE_ORGS, "SELECT oid, key, rev FROM org WHERE oid BETWEEN :lo AND :hi ORDER BY oid")    \
+  X(RANGE_USERS, "SELECT oid, uid, key, joined, left_at FROM user "                            \
+                 "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, uid")                            \
+  X(RANGE_HOLDINGS,                                                                            \
+    "SELECT l.oid, l.uid, m.key, l.started, l.ended, "                                         \
+    "(SELECT n.oid FROM msa_link n WHERE n.mid = l.mid AND n.started = l.ended), "             \
+    "a.code, a.kind, a.earned, a.expires "                                                     \
+    "FROM msa_link l JOIN msa m ON m.mid = l.mid JOIN achievement a ON a.mid = l.mid "         \
+    "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid")                                          \
+  X(RANGE_METRICS, "SELECT oid, name, period, value FROM metric "                              \
+                   "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, name, period")                 \
+  X(RANGE_OVERRIDES, "SELECT oid, competency, code, people, reason, granted_by, valid_from, "   \
+                     "valid_until FROM override WHERE oid BETWEEN :lo AND :hi "                \
+                     "ORDER BY oid, competency, code")                                         \
+  X(RANGE_MEMBERSHIPS, "SELECT oid, competency, bought, level, bought_by FROM membership "     \
+                       "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")
 
 enum store_stmt_id {
 #define X(id, sql) STMT_##id,

@@ -1,0 +1,194 @@
+/* test_facts.c — the counting rules on facts loaded from the store: R6 (24 hours), R7
+ * (the association in force), R8 (departures), expiry, R15 overrides, metric windows,
+ * and the next time a result can change by itself. */
+#include "check.h"
+#include "facts.h"
+#include "import.h"
+#include "isotime.h"
+#include "store.h"
+#include "store_internal.h"
+#include "store_read.h"
+#include "testdb.h"
+
+static char err[1024];
+
+static const char *FACTS =
+    "{\"type\":\"org\",\"id\":\"a\"}\n"
+    "{\"type\":\"org\",\"id\":\"b\"}\n"
+    "{\"type\":\"user\",\"id\":\"u1\",\"org\":\"a\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"u2\",\"org\":\"a\",\"joined\":\"2025-01-01\",\"left\":\"2026-03-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"u3\",\"org\":\"a\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"v1\",\"org\":\"b\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"m1\",\"user\":\"u1\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"m2\",\"user\":\"u2\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"m3\",\"user\":\"u3\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    /* u1: AZ-104 earned 2025-03-01 12:00, counts from 2025-03-02 12:00; a second cert
+     * of the same person must not count twice. */
+    "{\"type\":\"achievement\",\"msa\":\"m1\",\"code\":\"AZ-104\",\"kind\":\"certification\",\"earned\":\"2025-03-01T12:00:00Z\",\"expires\":\"2027-03-01\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"m1\",\"code\":\"AZ-204\",\"kind\":\"certification\",\"earned\":\"2025-03-01T12:00:00Z\"}\n"
+    /* u2 leaves 2026-03-01. */
+    "{\"type\":\"achievement\",\"msa\":\"m2\",\"code\":\"AZ-104\",\"kind\":\"certification\",\"earned\":\"2025-03-01T00:00:00Z\"}\n"
+    /* u3's cert expires 2026-06-01; the MSA moves to org b's v1 on 2026-09-01. */
+    "{\"type\":\"achievement\",\"msa\":\"m3\",\"code\":\"AZ-204\",\"kind\":\"certification\",\"earned\":\"2025-03-01T00:00:00Z\",\"expires\":\"2026-06-01\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"m3\",\"code\":\"AZ-305\",\"kind\":\"certification\",\"earned\":\"2025-04-01T00:00:00Z\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"m3\",\"code\":\"TA-CLOUD\",\"kind\":\"assessment\",\"earned\":\"2025-04-01T00:00:00Z\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"m3\",\"user\":\"v1\",\"at\":\"2026-09-01T00:00:00Z\"}\n"
+    "{\"type\":\"metric\",\"org\":\"a\",\"metric\":\"rev\",\"period\":\"2025-12\",\"value\":100}\n"
+    "{\"type\":\"metric\",\"org\":\"a\",\"metric\":\"rev\",\"period\":\"2026-01\",\"value\":200}\n"
+    "{\"type\":\"metric\",\"org\":\"a\",\"metric\":\"rev\",\"period\":\"2026-03\",\"value\":300}\n"
+    "{\"type\":\"metric\",\"org\":\"a\",\"metric\":\"seats\",\"period\":\"2026-01\",\"value\":40}\n"
+    "{\"type\":\"override\",\"org\":\"a\",\"competency\":\"cloud\",\"code\":\"AZ-305\",\"people\":2,"
+    "\"reason\":\"r\",\"by\":\"ops\",\"from\":\"2026-01-01\",\"until\":\"2026-12-31\"}\n";
+
+static int64_t T(const char *s) {
+  int64_t t = 0;
+  isotime_parse(s, &t);
+  return t;
+}
+
+static store *db;
+static facts_batch *batch;
+static const char *path;
+
+static const facts_org *org(const char *key) {
+  for (int i = 0; i < facts_batch_count(batch); i++)
+    if (strcmp(facts_batch_org(batch, i)->key, key) == 0) return facts_batch_org(batch, i);
+  return NULL;
+}
+
+static int64_t people(const char *key, const char *at, const char *code, const char *competency) {
+  unsigned char seen[64];
+  const char *codes[] = {code};
+  return facts_people(org(key), T(at), codes, 1, FACTS_CERTIFICATION, competency, seen);
+}
+
+static void setup(void) {
+  path = testdb_path();
+  store_open(&db, path, 1, err, sizeof err);
+  import_stats st;
+  if (import_file(db, testdb_file("facts.jsonl", FACTS), &st, err, sizeof err))
+    fprintf(stderr, "setup: %s\n", err);
+  batch = facts_batch_new();
+  int64_t max;
+  store_org_max(db, &max, err, sizeof err);
+  if (facts_batch_load(batch, db, 1, max, err, sizeof err)) fprintf(stderr, "setup: %s\n", err);
+}
+
+static void loads_each_organisations_facts(void) {
+  CHECK(facts_batch_count(batch) == 2);
+  CHECK(org("a")->nusers == 3);
+  CHECK(org("a")->nholdings == 6);
+  CHECK(org("b")->nholdings == 3); /* m3's achievements, through v1 */
+  CHECK(org("a")->nmetrics == 4);
+  CHECK(org("a")->noverrides == 1);
+}
+
+static void counts_an_achievement_only_24_hours_after_it_was_earned(void) {
+  /* u3's AZ-204 (earned at midnight) already counts; u1's (earned at noon) joins it
+   * exactly 24 hours later. */
+  CHECK(people("a", "2025-03-02T11:59:59Z", "AZ-204", NULL) == 1);
+  CHECK(people("a", "2025-03-02T12:00:00Z", "AZ-204", NULL) == 2);
+}
+
+static void counts_24_hours_after_association_when_that_is_later(void) {
+  /* m3 associated with v1 on 2026-09-01: b counts AZ-305 from 2026-09-02. */
+  CHECK(people("b", "2026-09-01T23:59:59Z", "AZ-305", NULL) == 0);
+  CHECK(people("b", "2026-09-02T00:00:00Z", "AZ-305", NULL) == 1);
+}
+
+static void counts_a_person_once_whatever_they_hold(void) {
+  unsigned char seen[64];
+  const char *codes[] = {"AZ-104", "AZ-204"};
+  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 2, FACTS_CERTIFICATION, NULL, seen) == 3);
+}
+
+static void stops_counting_when_a_person_leaves(void) {
+  CHECK(people("a", "2026-02-28T23:59:59Z", "AZ-104", NULL) == 2);
+  CHECK(people("a", "2026-03-01T00:00:00Z", "AZ-104", NULL) == 1);
+}
+
+static void stops_counting_at_expiry(void) {
+  CHECK(people("a", "2026-05-31T23:59:59Z", "AZ-204", NULL) == 2);
+  CHECK(people("a", "2026-06-01T00:00:00Z", "AZ-204", NULL) == 1);
+}
+
+static void counts_for_the_organisation_the_msa_is_associated_with_then(void) {
+  CHECK(people("a", "2026-08-31T00:00:00Z", "AZ-305", NULL) == 1);
+  CHECK(people("a", "2026-09-01T00:00:00Z", "AZ-305", NULL) == 0);
+  CHECK(people("b", "2026-08-31T00:00:00Z", "AZ-305", NULL) == 0);
+  const facts_org *a = org("a");
+  int moved = 0;
+  for (int i = 0; i < a->nholdings; i++)
+    if (facts_holding_status(a, &a->holdings[i], T("2026-10-01")) == FACTS_MOVED_AWAY) moved++;
+  CHECK(moved == 3);
+}
+
+static void filters_by_kind(void) {
+  unsigned char seen[64];
+  const char *codes[] = {"TA-CLOUD"};
+  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 1, FACTS_ASSESSMENT, NULL, seen) == 1);
+  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 1, FACTS_CERTIFICATION, NULL, seen) == 0);
+  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 1, FACTS_ANY, NULL, seen) == 1);
+}
+
+static void adds_overrides_in_force_for_their_competency(void) {
+  CHECK(people("a", "2026-10-01", "AZ-305", "cloud") == 2);
+  CHECK(people("a", "2026-10-01", "AZ-305", "security") == 0);
+  CHECK(people("a", "2025-12-31T23:59:59Z", "AZ-305", "cloud") == 1); /* before from: u3 only */
+  CHECK(people("a", "2026-12-31", "AZ-305", "cloud") == 0);            /* until is exclusive */
+}
+
+static void sums_metrics_over_month_windows(void) {
+  const facts_org *a = org("a");
+  CHECK(facts_metric_sum(a, "rev", T("2026-03-15"), 3) == 500);  /* Jan..Mar */
+  CHECK(facts_metric_sum(a, "rev", T("2026-03-15"), 4) == 600);  /* Dec..Mar */
+  CHECK(facts_metric_sum(a, "rev", T("2026-02-15"), 12) == 300); /* March is later */
+  CHECK(facts_metric_sum(a, "nothing", T("2026-03-15"), 12) == 0);
+  int found;
+  CHECK(facts_metric_latest(a, "rev", T("2026-02-15"), &found) == 200 && found);
+  CHECK(facts_metric_latest(a, "seats", T("2026-12-15"), &found) == 40 && found);
+  facts_metric_latest(a, "seats", T("2025-12-15"), &found);
+  CHECK(!found);
+}
+
+static void knows_when_a_result_can_next_change_by_itself(void) {
+  const facts_org *a = org("a");
+  CHECK(facts_next_change(a, T("2025-03-01T13:00:00Z")) == T("2025-03-02T00:00:00Z"));
+  CHECK(facts_next_change(a, T("2026-02-15")) == T("2026-03-01"));          /* u2 leaves */
+  CHECK(facts_next_change(a, T("2026-05-20")) == T("2026-06-01"));          /* expiry, month */
+  CHECK(facts_next_change(a, T("2026-08-31T12:00:00Z")) == T("2026-09-01")); /* the move */
+}
+
+static void reads_right_after_analyze(void) {
+  /* The store never runs ANALYZE, but an operator might: the range reads stay right. */
+  sqlite3_exec(db->db, "ANALYZE", NULL, NULL, NULL);
+  facts_batch *b2 = facts_batch_new();
+  int64_t max;
+  store_org_max(db, &max, err, sizeof err);
+  CHECK(facts_batch_load(b2, db, 1, max, err, sizeof err) == 0);
+  CHECK(facts_batch_count(b2) == 2);
+  CHECK(facts_batch_org(b2, 0)->nholdings == 6 && facts_batch_org(b2, 1)->nholdings == 3);
+  CHECK(facts_batch_load(b2, db, 2, 2, err, sizeof err) == 0);
+  CHECK(facts_batch_count(b2) == 1 && strcmp(facts_batch_org(b2, 0)->key, "b") == 0);
+  facts_batch_free(b2);
+}
+
+int main(void) {
+  setup();
+  RUN(loads_each_organisations_facts);
+  RUN(counts_an_achievement_only_24_hours_after_it_was_earned);
+  RUN(counts_24_hours_after_association_when_that_is_later);
+  RUN(counts_a_person_once_whatever_they_hold);
+  RUN(stops_counting_when_a_person_leaves);
+  RUN(stops_counting_at_expiry);
+  RUN(counts_for_the_organisation_the_msa_is_associated_with_then);
+  RUN(filters_by_kind);
+  RUN(adds_overrides_in_force_for_their_competency);
+  RUN(sums_metrics_over_month_windows);
+  RUN(knows_when_a_result_can_next_change_by_itself);
+  RUN(reads_right_after_analyze);
+  facts_batch_free(batch);
+  store_close(db);
+  testdb_remove(path);
+  return check_report();
+}
