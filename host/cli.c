@@ -3,6 +3,9 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
+
+#include "isotime.h"
 
 static const cli_option global_options[] = {
     {"db", "PATH", "the SQLite database (default ./attain.db)"},
@@ -101,4 +104,16 @@ int cli_parse(const cli_command *cmd, attain_ctx *ctx, int argc, char **argv, cl
   if (cmd->max_pos >= 0 && args->npos > cmd->max_pos)
     return cli_usage_error(cmd, ctx->err, "unexpected argument '%s'", args->pos[cmd->max_pos]);
   return 0;
+}
+
+int cli_time_arg(const cli_command *cmd, attain_ctx *ctx, const char *value, int64_t *t) {
+  if (!value) {
+    *t = (int64_t)time(NULL);
+    return 0;
+  }
+  if (isotime_parse(value, t) == 0) return 0;
+  return cli_usage_error(cmd, ctx->err,
+                         "--at must be an ISO 8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ), "
+                         "got '%s'",
+                         value);
 }

@@ -6,6 +6,7 @@
 #ifndef ATTAIN_CLI_H
 #define ATTAIN_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 enum {
@@ -51,6 +52,11 @@ typedef struct cli_command {
 int cli_parse(const cli_command *cmd, attain_ctx *ctx, int argc, char **argv, cli_args *args);
 
 void cli_command_help(const cli_command *cmd, FILE *to);
+
+/* The value of --at: an ISO 8601 time, or the current time when absent. This is the one
+ * place the clock is read for an evaluation time; evaluations receive it. Returns 0, or
+ * reports a usage error and returns CLI_EXIT_USAGE. */
+int cli_time_arg(const cli_command *cmd, attain_ctx *ctx, const char *value, int64_t *t);
 /* Reports a usage error for `cmd` and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const cli_command *cmd, FILE *to, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -6,5 +6,8 @@
 
 extern const cli_command cmd_init;
 extern const cli_command cmd_import;
+extern const cli_command cmd_check;
+extern const cli_command cmd_eval;
+extern const cli_command cmd_status;
 
 #endif

@@ -27,7 +27,7 @@ struct facts_batch {
   chunk *chunks;
   struct org_entry {
     facts_org view;
-    span users, holdings, metrics, overrides, memberships;
+    span users, holdings, metrics, overrides, memberships, statuses, alerts;
   } *orgs;
   size_t norgs, orgs_cap;
   facts_user *users;
@@ -42,6 +42,10 @@ struct facts_batch {
   size_t noverrides, overrides_cap;
   facts_membership *memberships;
   size_t nmemberships, memberships_cap;
+  facts_status *statuses;
+  size_t nstatuses, statuses_cap;
+  facts_alert *alerts;
+  size_t nalerts, alerts_cap;
   size_t cursor; /* the org the current table's rows are being attached to */
   int oom;
 };
@@ -100,6 +104,8 @@ void facts_batch_free(facts_batch *b) {
   free(b->metrics);
   free(b->overrides);
   free(b->memberships);
+  free(b->statuses);
+  free(b->alerts);
   free(b);
 }
 
@@ -226,12 +232,36 @@ static int on_membership(void *arg, const store_membership_row *m) {
   return b->oom;
 }
 
+static int on_status(void *arg, const store_status_row *r) {
+  facts_batch *b = arg;
+  struct org_entry *e = attach(b, r->oid);
+  if (!e) return 0;
+  if (grow((void **)&b->statuses, &b->statuses_cap, b->nstatuses + 1, sizeof *b->statuses))
+    return -1;
+  b->statuses[b->nstatuses] = (facts_status){dup(b, r->competency), dup(b, r->state), r->since};
+  extend(&e->statuses, b->nstatuses++);
+  return b->oom;
+}
+
+static int on_alert(void *arg, const store_alert_row *r) {
+  facts_batch *b = arg;
+  struct org_entry *e = attach(b, r->oid);
+  if (!e) return 0;
+  if (grow((void **)&b->alerts, &b->alerts_cap, b->nalerts + 1, sizeof *b->alerts)) return -1;
+  b->alerts[b->nalerts] = (facts_alert){dup(b, r->competency), dup(b, r->kind),
+                                        dup(b, r->message), dup(b, r->cause), r->id, r->raised};
+  extend(&e->alerts, b->nalerts++);
+  return b->oom;
+}
+
 int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, char *err, size_t errsz) {
   arena_free(b);
   b->norgs = b->nusers = b->nholdings = b->nmetrics = b->noverrides = b->nmemberships = 0;
+  b->nstatuses = b->nalerts = 0;
   b->oom = 0;
-  static const store_read_sink sink = {on_org, on_user, on_holding, on_metric, on_override,
-                                       on_membership};
+  static const store_read_sink sink = {on_org,      on_user,       on_holding,
+                                       on_metric,   on_override,   on_membership,
+                                       on_status,   on_alert};
   b->cursor = 0;
   int rc = store_read_range(s, lo, hi, &sink, b, err, errsz);
   if (rc != STORE_OK || b->oom) {
@@ -251,6 +281,10 @@ int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, char *err
     e->view.noverrides = (int)e->overrides.count;
     e->view.memberships = b->memberships + e->memberships.start;
     e->view.nmemberships = (int)e->memberships.count;
+    e->view.statuses = b->statuses + e->statuses.start;
+    e->view.nstatuses = (int)e->statuses.count;
+    e->view.alerts = b->alerts + e->alerts.start;
+    e->view.nalerts = (int)e->alerts.count;
     for (size_t h = e->holdings.start; h < e->holdings.start + e->holdings.count; h++) {
       int lo_i = 0, hi_i = e->view.nusers - 1;
       int64_t uid = b->holding_uid[h];
@@ -270,8 +304,11 @@ int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, char *err
   return STORE_OK;
 }
 
-int64_t facts_holding_counts_from(const facts_holding *h) {
-  return (h->earned > h->started ? h->earned : h->started) + FACTS_DAY;
+int64_t facts_holding_counts_from(const facts_org *o, const facts_holding *h) {
+  int64_t from = h->earned > h->started ? h->earned : h->started;
+  const facts_user *u = h->user >= 0 ? &o->users[h->user] : NULL;
+  if (u && u->joined != STORE_NO_TIME && u->joined > from) from = u->joined;
+  return from + FACTS_DAY;
 }
 
 enum facts_why facts_holding_status(const facts_org *o, const facts_holding *h, int64_t t) {
@@ -283,8 +320,10 @@ enum facts_why facts_holding_status(const facts_org *o, const facts_holding *h, 
   if (u && u->left != STORE_NO_TIME && u->left <= t) return FACTS_LEFT;
   if (u && u->joined != STORE_NO_TIME && u->joined > t) return FACTS_NOT_JOINED;
   if (h->expires != STORE_NO_TIME && h->expires <= t) return FACTS_EXPIRED;
-  if (t < facts_holding_counts_from(h))
-    return h->earned >= h->started ? FACTS_EARNED_RECENTLY : FACTS_LINKED_RECENTLY;
+  if (t < facts_holding_counts_from(o, h))
+    return h->earned >= h->started && (!u || u->joined == STORE_NO_TIME || h->earned >= u->joined)
+               ? FACTS_EARNED_RECENTLY
+               : FACTS_LINKED_RECENTLY;
   return FACTS_COUNTS;
 }
 
@@ -301,6 +340,19 @@ const char *facts_why_text(enum facts_why why) {
   case FACTS_MOVED_USER: return "MSA associated with another user";
   }
   return "?";
+}
+
+int64_t facts_why_since(const facts_org *o, const facts_holding *h, enum facts_why why) {
+  switch (why) {
+  case FACTS_EARNED_RECENTLY:
+  case FACTS_LINKED_RECENTLY: return facts_holding_counts_from(o, h);
+  case FACTS_EXPIRED: return h->expires;
+  case FACTS_LEFT: return h->user >= 0 ? o->users[h->user].left : STORE_NO_TIME;
+  case FACTS_NOT_JOINED: return h->user >= 0 ? o->users[h->user].joined : STORE_NO_TIME;
+  case FACTS_MOVED_AWAY:
+  case FACTS_MOVED_USER: return h->ended;
+  default: return STORE_NO_TIME;
+  }
 }
 
 static int code_in(const char *code, const char *const *codes, int ncodes) {
@@ -389,7 +441,7 @@ int64_t facts_next_change(const facts_org *o, int64_t t) {
     const facts_holding *h = &o->holdings[i];
     earliest(&best, h->earned, t);
     earliest(&best, h->started, t);
-    earliest(&best, facts_holding_counts_from(h), t);
+    earliest(&best, facts_holding_counts_from(o, h), t);
     earliest(&best, h->ended, t);
     earliest(&best, h->expires, t);
   }
@@ -401,6 +453,7 @@ int64_t facts_next_change(const facts_org *o, int64_t t) {
     earliest(&best, o->overrides[i].from, t);
     earliest(&best, o->overrides[i].until, t);
   }
+  for (int i = 0; i < o->nmemberships; i++) earliest(&best, o->memberships[i].bought, t);
   /* Month windows move at the start of the next month. */
   if (o->nmetrics) earliest(&best, isotime_month_start(isotime_month_of(t) + 1), t);
   return best;

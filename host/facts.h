@@ -67,6 +67,17 @@ typedef struct facts_membership {
   int64_t bought;
 } facts_membership;
 
+/* What the previous evaluations left: the lifecycle state and the alerts not cleared. */
+typedef struct facts_status {
+  const char *competency, *state;
+  int64_t since;
+} facts_status;
+
+typedef struct facts_alert {
+  const char *competency, *kind, *message, *cause;
+  int64_t id, raised;
+} facts_alert;
+
 typedef struct facts_org {
   int64_t oid, rev;
   const char *key;
@@ -80,6 +91,10 @@ typedef struct facts_org {
   int noverrides;
   const facts_membership *memberships; /* sorted by competency, bought */
   int nmemberships;
+  const facts_status *statuses; /* sorted by competency */
+  int nstatuses;
+  const facts_alert *alerts; /* open ones, sorted by competency, id */
+  int nalerts;
 } facts_org;
 
 typedef struct facts_batch facts_batch;
@@ -96,9 +111,13 @@ const char *facts_kind_name(int kind);
 
 enum facts_why facts_holding_status(const facts_org *o, const facts_holding *h, int64_t t);
 const char *facts_why_text(enum facts_why why);
+/* When the reason began (the departure, the expiry, the move) or ends (the 24-hour wait:
+ * the time it will count from); STORE_NO_TIME if none applies. */
+int64_t facts_why_since(const facts_org *o, const facts_holding *h, enum facts_why why);
 /* The time from which a holding counts (R6): 24 h after the later of earning and
- * association. */
-int64_t facts_holding_counts_from(const facts_holding *h);
+ * association — where an association dated before the user's account started is taken
+ * to start with the account. */
+int64_t facts_holding_counts_from(const facts_org *o, const facts_holding *h);
 
 /* Does an override apply to `competency` and one of the codes at t? */
 int facts_override_in_force(const facts_override *ov, int64_t t);

@@ -13,6 +13,7 @@
 struct facts_lua {
   const facts_org *org;
   int64_t now;
+  int64_t metrics_at; /* the time metric windows end at: `now`, except in projections */
   unsigned char *seen; /* scratch for facts_people, grown to the largest organisation */
   size_t seen_cap;
 };
@@ -122,13 +123,15 @@ static int l_people_detail(lua_State *L) {
     set_str(L, "msa", h->msa);
     set_str(L, "code", h->code);
     set_int(L, "earned", h->earned);
-    set_int(L, "counts_from", facts_holding_counts_from(h));
+    set_int(L, "counts_from", facts_holding_counts_from(o, h));
     if (h->expires != STORE_NO_TIME) set_int(L, "expires", h->expires);
     if (why == FACTS_COUNTS && !seen[h->user]) {
       seen[h->user] = 1;
       lua_rawseti(L, -3, ++nc);
     } else {
       set_str(L, "reason", why == FACTS_COUNTS ? "person already counted" : facts_why_text(why));
+      int64_t since = facts_why_since(o, h, why);
+      if (since != STORE_NO_TIME) set_int(L, "since", since);
       lua_rawseti(L, -2, ++nx);
     }
   }
@@ -163,7 +166,7 @@ static int read_months(lua_State *L, int arg) {
 static int l_metric_sum(lua_State *L) {
   facts_lua *f = self(L);
   const char *metric = luaL_checkstring(L, 2);
-  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->now, read_months(L, 3)));
+  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->metrics_at, read_months(L, 3)));
   return 1;
 }
 
@@ -171,14 +174,14 @@ static int l_metric_avg(lua_State *L) {
   facts_lua *f = self(L);
   const char *metric = luaL_checkstring(L, 2);
   int months = read_months(L, 3);
-  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->now, months) / months);
+  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->metrics_at, months) / months);
   return 1;
 }
 
 static int l_metric_latest(lua_State *L) {
   facts_lua *f = self(L);
   int found;
-  double v = facts_metric_latest(f->org, luaL_checkstring(L, 2), f->now, &found);
+  double v = facts_metric_latest(f->org, luaL_checkstring(L, 2), f->metrics_at, &found);
   if (found)
     lua_pushnumber(L, v);
   else
@@ -247,7 +250,8 @@ facts_lua *facts_lua_push_new(lua_State *L) {
   return f;
 }
 
-void facts_lua_bind(facts_lua *f, const facts_org *o, int64_t now) {
+void facts_lua_bind(facts_lua *f, const facts_org *o, int64_t now, int64_t metrics_at) {
   f->org = o;
   f->now = now;
+  f->metrics_at = metrics_at;
 }

@@ -22,7 +22,10 @@ typedef struct facts_lua facts_lua;
  * state: freed by its __gc when the state closes). */
 facts_lua *facts_lua_push_new(lua_State *L);
 
-/* Points the object at `o` as of `now`. `o` must outlive the evaluations that use it. */
-void facts_lua_bind(facts_lua *f, const facts_org *o, int64_t now);
+/* Points the object at `o` as of `now`, with metric windows ending at `metrics_at`
+ * (normally `now`; a renewal projection moves `now` to the renewal date but keeps the
+ * metrics where they are known, since future performance cannot be projected). `o` must
+ * outlive the evaluations that use it. */
+void facts_lua_bind(facts_lua *f, const facts_org *o, int64_t now, int64_t metrics_at);
 
 #endif

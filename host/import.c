@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ enum field_kind {
   F_AMOUNT,  /* number >= 0 */
   F_COUNT,   /* integer >= 1 */
   F_KIND,    /* achievement kind */
+  F_LEVEL,   /* silver | gold */
 };
 
 typedef struct field {
@@ -35,10 +37,10 @@ typedef struct field {
   int required;
 } field;
 
-enum rec_type { R_ORG, R_USER, R_LINK, R_ACHIEVEMENT, R_METRIC, R_OVERRIDE, R_COUNT_ };
+enum rec_type { R_ORG, R_USER, R_LINK, R_ACHIEVEMENT, R_METRIC, R_OVERRIDE, R_MEMBERSHIP, R_COUNT_ };
 
-static const char *const type_names[R_COUNT_] = {"org",    "user",     "msa_link",
-                                                 "achievement", "metric", "override"};
+static const char *const type_names[R_COUNT_] = {
+    "org", "user", "msa_link", "achievement", "metric", "override", "membership"};
 
 #define MAX_FIELDS 9
 static const field schemas[R_COUNT_][MAX_FIELDS] = {
@@ -66,6 +68,11 @@ static const field schemas[R_COUNT_][MAX_FIELDS] = {
                     {"by", F_ID, 1},
                     {"from", F_TIME_OR_NULL, 0},
                     {"until", F_TIME, 1}},
+    [R_MEMBERSHIP] = {{"org", F_ID, 1},
+                      {"competency", F_ID, 1},
+                      {"level", F_LEVEL, 1},
+                      {"bought", F_TIME, 1},
+                      {"by", F_ID, 0}},
 };
 
 /* One validated record: every field's value, converted. */
@@ -118,7 +125,7 @@ static int record_parse(json_t *obj, record *r, char *why, size_t whysz) {
   if (t == R_COUNT_) {
     snprintf(why, whysz,
              "unknown record type \"%.60s\" (expected org, user, msa_link, achievement, "
-             "metric or override)",
+             "metric, override or membership)",
              tn);
     return -1;
   }
@@ -139,6 +146,7 @@ static int record_parse(json_t *obj, record *r, char *why, size_t whysz) {
     case F_ID:
     case F_TEXT:
     case F_KIND:
+    case F_LEVEL:
       if (!json_is_string(v)) {
         snprintf(why, whysz, "%s: field \"%s\" must be a string, got %s", tn, key, json_kind(v));
         return -1;
@@ -151,6 +159,12 @@ static int record_parse(json_t *obj, record *r, char *why, size_t whysz) {
       if (json_string_length(v) > MAX_TEXT || strlen(r->text[i]) != json_string_length(v)) {
         snprintf(why, whysz, "%s: field \"%s\" is longer than %d bytes or holds a NUL", tn, key,
                  MAX_TEXT);
+        return -1;
+      }
+      if (f->kind == F_LEVEL && strcmp(r->text[i], "silver") != 0 &&
+          strcmp(r->text[i], "gold") != 0) {
+        snprintf(why, whysz, "%s: field \"level\" must be \"silver\" or \"gold\", got \"%.60s\"",
+                 tn, r->text[i]);
         return -1;
       }
       if (f->kind == F_KIND && strcmp(r->text[i], "certification") != 0 &&
@@ -255,81 +269,210 @@ static int record_store(store *s, const record *r, char *why, size_t whysz) {
     }
     return store_override_put(s, &o, why, whysz);
   }
+  case R_MEMBERSHIP: {
+    store_membership_rec m = {r->text[0], r->text[1], r->text[2], r->present[4] ? r->text[4] : NULL,
+                              r->time[3]};
+    return store_membership_put(s, &m, why, whysz);
+  }
   default: return STORE_ERROR;
   }
 }
+
+/* The reader thread parses and validates lines into batches; the writing thread (the
+ * caller's, inside the file's transaction) stores them in order. Parsing JSON and
+ * writing SQLite then use both cores; a bounded ring of batches keeps memory flat. */
+#define BATCH 256
+#define RING 4
+
+typedef struct parsed {
+  record r;
+  json_t *obj; /* owns r's strings until the writer is done with it */
+  long lineno;
+} parsed;
+
+typedef struct batch {
+  parsed items[BATCH];
+  int n;
+  int end;          /* the reader stopped after this batch: EOF or a problem */
+  int failure;      /* IMPORT_EDATA / IMPORT_EINPUT with `why`, or 0 at a clean EOF */
+  long lines;       /* lines read so far, for the "no records" message */
+  char why[600];
+} batch;
 
 struct job {
   const char *path;
   FILE *in;
   import_stats *stats;
   int failure; /* which IMPORT_E* a non-zero return means */
+  pthread_mutex_t mu;
+  pthread_cond_t filled, emptied;
+  batch *ring[RING];
+  size_t produced, consumed;
+  int cancel; /* the writer gave up: the reader must stop */
 };
 
-static int import_stream(store *s, void *arg, char *err, size_t errsz) {
+static void batch_release(batch *b) {
+  for (int i = 0; i < b->n; i++) json_decref(b->items[i].obj);
+  b->n = 0;
+}
+
+/* Reads one line into a parsed record; returns 1 (record), 0 (blank line), or -1 with
+ * b->why and b->failure set. */
+static int read_record(struct job *job, char **line, size_t *cap, long *lineno, parsed *out,
+                       batch *b) {
+  ssize_t n = getline(line, cap, job->in);
+  if (n < 0) {
+    if (ferror(job->in)) {
+      snprintf(b->why, sizeof b->why, "%s:%ld: read error: %s", job->path, *lineno + 1,
+               strerror(errno));
+      b->failure = IMPORT_EINPUT;
+      return -1;
+    }
+    return -2; /* EOF */
+  }
+  (*lineno)++;
+  const char *l = *line;
+  if (n > MAX_LINE) {
+    snprintf(b->why, sizeof b->why, "%s:%ld: line longer than %d bytes", job->path, *lineno,
+             MAX_LINE);
+    b->failure = IMPORT_EDATA;
+    return -1;
+  }
+  if (memchr(l, '\0', (size_t)n)) {
+    snprintf(b->why, sizeof b->why, "%s:%ld: line holds a NUL byte (is this a binary file?)",
+             job->path, *lineno);
+    b->failure = IMPORT_EDATA;
+    return -1;
+  }
+  size_t len = (size_t)n;
+  while (len && (l[len - 1] == '\n' || l[len - 1] == '\r')) len--;
+  if (strspn(l, " \t") >= len) return 0; /* blank lines are allowed and ignored */
+  json_error_t jerr;
+  json_t *obj = json_loadb(l, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (!obj) {
+    snprintf(b->why, sizeof b->why, "%s:%ld: not a JSON record: %s (column %d)", job->path,
+             *lineno, jerr.text, jerr.column);
+    b->failure = IMPORT_EDATA;
+    return -1;
+  }
+  char why[512];
+  if (record_parse(obj, &out->r, why, sizeof why) != 0) {
+    json_decref(obj);
+    snprintf(b->why, sizeof b->why, "%s:%ld: %s", job->path, *lineno, why);
+    b->failure = IMPORT_EDATA;
+    return -1;
+  }
+  out->obj = obj;
+  out->lineno = *lineno;
+  return 1;
+}
+
+static void *reader(void *arg) {
   struct job *job = arg;
   char *line = NULL;
   size_t cap = 0;
-  ssize_t n;
   long lineno = 0;
-  int rc = 0;
-  char why[512];
-  store_write_begin(s);
-  while ((n = getline(&line, &cap, job->in)) >= 0) {
-    lineno++;
-    if (n > MAX_LINE) {
-      snprintf(err, errsz, "%s:%ld: line longer than %d bytes", job->path, lineno, MAX_LINE);
-      rc = job->failure = IMPORT_EDATA;
-      break;
+  for (int end = 0; !end;) {
+    pthread_mutex_lock(&job->mu);
+    while (!job->cancel && job->produced - job->consumed >= RING)
+      pthread_cond_wait(&job->emptied, &job->mu);
+    int cancel = job->cancel;
+    batch *b = job->ring[job->produced % RING];
+    pthread_mutex_unlock(&job->mu);
+    if (cancel) break;
+    b->n = 0;
+    b->end = 0;
+    b->failure = 0;
+    while (b->n < BATCH) {
+      int r = read_record(job, &line, &cap, &lineno, &b->items[b->n], b);
+      if (r == 1) b->n++;
+      if (r < 0) {
+        b->end = end = 1;
+        break;
+      }
     }
-    if (memchr(line, '\0', (size_t)n)) {
-      snprintf(err, errsz, "%s:%ld: line holds a NUL byte (is this a binary file?)", job->path,
-               lineno);
-      rc = job->failure = IMPORT_EDATA;
-      break;
-    }
-    size_t len = (size_t)n;
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-    size_t lead = strspn(line, " \t");
-    if (lead == len) continue; /* blank lines are allowed and ignored */
-    json_error_t jerr;
-    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!obj) {
-      snprintf(err, errsz, "%s:%ld: not a JSON record: %s (column %d)", job->path, lineno,
-               jerr.text, jerr.column);
-      rc = job->failure = IMPORT_EDATA;
-      break;
-    }
-    record r;
-    if (record_parse(obj, &r, why, sizeof why) != 0) {
-      json_decref(obj);
-      snprintf(err, errsz, "%s:%ld: %s", job->path, lineno, why);
-      rc = job->failure = IMPORT_EDATA;
-      break;
-    }
-    int src = record_store(s, &r, why, sizeof why);
-    json_decref(obj);
-    if (src != STORE_OK) {
-      snprintf(err, errsz, "%s:%ld: %s", job->path, lineno, why);
-      rc = job->failure = src == STORE_ERROR ? IMPORT_ESTORE : IMPORT_EDATA;
-      break;
-    }
-    job->stats->records++;
-  }
-  if (rc == 0 && ferror(job->in)) {
-    snprintf(err, errsz, "%s:%ld: read error: %s", job->path, lineno + 1, strerror(errno));
-    rc = job->failure = IMPORT_EINPUT;
-  }
-  if (rc == 0 && job->stats->records == 0) {
-    snprintf(err, errsz, "%s:%ld: no records (empty file?)", job->path, lineno ? lineno : 1);
-    rc = job->failure = IMPORT_EDATA;
+    b->lines = lineno;
+    pthread_mutex_lock(&job->mu);
+    job->produced++;
+    pthread_cond_signal(&job->filled);
+    pthread_mutex_unlock(&job->mu);
   }
   free(line);
+  return NULL;
+}
+
+static int import_lines(store *s, void *arg, char *err, size_t errsz) {
+  struct job *job = arg;
+  int rc = 0;
+  char why[512];
+  long lines = 0;
+  store_write_begin(s);
+  pthread_t thread;
+  if (pthread_create(&thread, NULL, reader, job)) {
+    snprintf(err, errsz, "%s: cannot start the reader thread", job->path);
+    return job->failure = IMPORT_ESTORE;
+  }
+  for (int end = 0; !end && !rc;) {
+    pthread_mutex_lock(&job->mu);
+    while (job->produced == job->consumed) pthread_cond_wait(&job->filled, &job->mu);
+    batch *b = job->ring[job->consumed % RING];
+    pthread_mutex_unlock(&job->mu);
+    for (int i = 0; i < b->n && !rc; i++) {
+      int src = record_store(s, &b->items[i].r, why, sizeof why);
+      if (src != STORE_OK) {
+        snprintf(err, errsz, "%s:%ld: %s", job->path, b->items[i].lineno, why);
+        rc = job->failure = src == STORE_ERROR ? IMPORT_ESTORE : IMPORT_EDATA;
+      } else {
+        job->stats->records++;
+      }
+    }
+    if (!rc && b->failure) {
+      snprintf(err, errsz, "%s", b->why);
+      rc = job->failure = b->failure;
+    }
+    end = b->end;
+    lines = b->lines;
+    batch_release(b);
+    pthread_mutex_lock(&job->mu);
+    job->consumed++;
+    if (rc) job->cancel = 1;
+    pthread_cond_signal(&job->emptied);
+    pthread_mutex_unlock(&job->mu);
+  }
+  pthread_join(thread, NULL);
+  for (int i = 0; i < RING; i++) batch_release(job->ring[i]); /* batches read past an error */
+  if (rc == 0 && job->stats->records == 0) {
+    snprintf(err, errsz, "%s:%ld: no records (empty file?)", job->path, lines ? lines : 1);
+    rc = job->failure = IMPORT_EDATA;
+  }
   if (rc == 0 && store_write_finish(s, &job->stats->orgs_changed, why, sizeof why) != STORE_OK) {
     snprintf(err, errsz, "%s: %s", job->path, why);
     rc = job->failure = IMPORT_ESTORE;
   }
   return rc;
+}
+
+int import_stream(store *s, FILE *in, const char *name, import_stats *stats, char *err,
+                  size_t errsz) {
+  memset(stats, 0, sizeof *stats);
+  struct job job = {.path = name, .in = in, .stats = stats, .failure = IMPORT_ESTORE};
+  for (int i = 0; i < RING; i++)
+    if (!(job.ring[i] = calloc(1, sizeof(batch)))) {
+      for (int k = 0; k < i; k++) free(job.ring[k]);
+      snprintf(err, errsz, "%s: out of memory", name);
+      return IMPORT_ESTORE;
+    }
+  pthread_mutex_init(&job.mu, NULL);
+  pthread_cond_init(&job.filled, NULL);
+  pthread_cond_init(&job.emptied, NULL);
+  int rc = store_tx(s, import_lines, &job, err, errsz);
+  pthread_mutex_destroy(&job.mu);
+  pthread_cond_destroy(&job.filled);
+  pthread_cond_destroy(&job.emptied);
+  for (int i = 0; i < RING; i++) free(job.ring[i]);
+  if (rc == 0) return IMPORT_OK;
+  stats->orgs_changed = 0;
+  return job.failure;
 }
 
 int import_file(store *s, const char *path, import_stats *stats, char *err, size_t errsz) {
@@ -340,10 +483,7 @@ int import_file(store *s, const char *path, import_stats *stats, char *err, size
     snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
     return IMPORT_EINPUT;
   }
-  struct job job = {is_stdin ? "<stdin>" : path, in, stats, IMPORT_ESTORE};
-  int rc = store_tx(s, import_stream, &job, err, errsz);
+  int rc = import_stream(s, in, is_stdin ? "<stdin>" : path, stats, err, errsz);
   if (!is_stdin) fclose(in);
-  if (rc == 0) return IMPORT_OK;
-  stats->orgs_changed = 0;
-  return job.failure;
+  return rc;
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store.h"
 
@@ -26,5 +27,9 @@ typedef struct import_stats {
 /* Imports one file ("-" is standard input). err receives "FILE:LINE: reason" for bad
  * data, "FILE: reason" for unreadable input. */
 int import_file(store *s, const char *path, import_stats *stats, char *err, size_t errsz);
+
+/* Imports an already open stream, named `name` in messages. */
+int import_stream(store *s, FILE *in, const char *name, import_stats *stats, char *err,
+                  size_t errsz);
 
 #endif

@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 
-static const cli_command *const commands[] = {&cmd_init, &cmd_import};
+static const cli_command *const commands[] = {&cmd_init, &cmd_import, &cmd_check, &cmd_eval, &cmd_status};
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *to) {

@@ -149,6 +149,9 @@ void store_close(store *s) {
   if (!s) return;
   for (int i = 0; i < STMT_COUNT_; i++) sqlite3_finalize(s->stmts[i]);
   free(s->touched.slots);
+  free(s->orgs);
+  free(s->users);
+  free(s->msas);
   sqlite3_close(s->db);
   free(s);
 }
@@ -183,7 +186,7 @@ int store_data_rev(store *s, int64_t *rev, char *err, size_t errsz) {
 
 static const char *const table_names[] = {
     "org", "user", "msa", "msa_link", "achievement", "metric", "override", "membership",
-    "result", "status", "status_history", "alert", NULL};
+    "evaluation", "result", "status", "status_history", "alert", NULL};
 
 const char *const *store_table_names(void) { return table_names; }
 

@@ -34,12 +34,11 @@
   X(LINK_SET_USER, "UPDATE msa_link SET uid = :uid, oid = :oid "                              \
                    "WHERE mid = :mid AND started = :started")                                     \
   X(LINK_ORGS, "SELECT DISTINCT oid FROM msa_link WHERE mid = :mid")                          \
-  X(ACH_GET, "SELECT kind, expires FROM achievement "                                         \
-             "WHERE mid = :mid AND code = :code AND earned = :earned")                        \
-  X(ACH_INSERT, "INSERT INTO achievement(mid, code, earned, kind, expires) "                  \
-                "VALUES (:mid, :code, :earned, :kind, :expires)")                             \
-  X(ACH_UPDATE, "UPDATE achievement SET kind = :kind, expires = :expires "                    \
-                "WHERE mid = :mid AND code = :code AND earned = :earned")                     \
+  X(ACH_UPSERT, "INSERT INTO achievement(mid, code, earned, kind, expires) "                  \
+                "VALUES (:mid, :code, :earned, :kind, :expires) "                             \
+                "ON CONFLICT(mid, code, earned) DO UPDATE SET kind = excluded.kind, "         \
+                "expires = excluded.expires "                                                 \
+                "WHERE (kind, expires) IS NOT (excluded.kind, excluded.expires)")            \
   X(METRIC_UPSERT, "INSERT INTO metric(oid, name, period, value) "                            \
                    "VALUES (:oid, :name, :period, :value) "                                   \
                    "ON CONFLICT(oid, name, period) DO UPDATE SET value = excluded.value "     \
@@ -54,6 +53,11 @@
                      "WHERE (people, reason, granted_by, valid_from, valid_until) IS NOT "  \
                      "(excluded.people, excluded.reason, excluded.granted_by, "             \
                      "excluded.valid_from, excluded.valid_until)")                          \
+  X(MEMBERSHIP_UPSERT, "INSERT INTO membership(oid, competency, bought, level, bought_by) "      \
+                       "VALUES (:oid, :competency, :bought, :level, :by) "                    \
+                       "ON CONFLICT(oid, competency, bought) DO UPDATE SET "                  \
+                       "level = excluded.level, bought_by = excluded.bought_by "              \
+                       "WHERE (level, bought_by) IS NOT (excluded.level, excluded.bought_by)") \
   X(ORG_MAX, "SELECT coalesce(max(oid), 0) FROM org")                                          \
   X(RANGE_ORGS, "SELECT oid, key, rev FROM org WHERE oid BETWEEN :lo AND :hi ORDER BY oid")    \
   X(RANGE_USERS, "SELECT oid, uid, key, joined, left_at FROM user "                            \
@@ -69,6 +73,33 @@
   X(RANGE_OVERRIDES, "SELECT oid, competency, code, people, reason, granted_by, valid_from, "   \
                      "valid_until FROM override WHERE oid BETWEEN :lo AND :hi "                \
                      "ORDER BY oid, competency, code")                                         \
+  X(RESULT_UPSERT, "INSERT INTO result(oid, competency, policy, level, error) "                 \
+                   "VALUES (:oid, :competency, :policy, :level, :error) "                     \
+                   "ON CONFLICT(oid, competency) DO UPDATE SET policy = excluded.policy, "    \
+                   "level = excluded.level, error = excluded.error "                          \
+                   "WHERE (policy, level, error) IS NOT (excluded.policy, excluded.level, "   \
+                   "excluded.error)")                                                         \
+  X(STATUS_PUT, "INSERT INTO status(oid, competency, state, since, cause) "                    \
+                "VALUES (:oid, :competency, :state, :since, :cause) "                         \
+                "ON CONFLICT(oid, competency) DO UPDATE SET state = excluded.state, "         \
+                "since = excluded.since, cause = excluded.cause")                             \
+  X(STATUS_HISTORY_ADD, "INSERT INTO status_history(oid, competency, state, at, cause) "       \
+                        "VALUES (:oid, :competency, :state, :at, :cause)")                    \
+  X(ALERT_RAISE, "INSERT INTO alert(oid, competency, kind, message, cause, raised) "           \
+                 "SELECT :oid, :competency, :kind, :message, :cause, :at WHERE NOT EXISTS "    \
+                 "(SELECT 1 FROM alert WHERE oid = :oid AND competency = :competency "        \
+                 "AND kind = :kind AND cleared IS NULL)")                                     \
+  X(ALERT_CLEAR, "UPDATE alert SET cleared = :at, cleared_cause = :cause "                     \
+                 "WHERE id = :id AND cleared IS NULL")                                        \
+  X(RESULT_PRUNE, "DELETE FROM result WHERE oid = :oid AND policy <> :policy")                 \
+  X(EVALUATION_PUT, "INSERT INTO evaluation(oid, at, policy, rev, next_change) "               \
+                    "VALUES (:oid, :at, :policy, :rev, :next_change) ON CONFLICT(oid) DO "     \
+                    "UPDATE SET at = excluded.at, policy = excluded.policy, rev = excluded.rev, " \
+                    "next_change = excluded.next_change")                                     \
+  X(RANGE_STATUSES, "SELECT oid, competency, state, since FROM status "                        \
+                    "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency")                 \
+  X(RANGE_ALERTS, "SELECT oid, competency, id, kind, message, cause, raised FROM alert "        \
+                  "WHERE oid BETWEEN :lo AND :hi AND cleared IS NULL ORDER BY oid, competency, id") \
   X(RANGE_MEMBERSHIPS, "SELECT oid, competency, bought, level, bought_by FROM membership "     \
                        "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")
 
@@ -89,6 +120,12 @@ struct store {
     int64_t *slots;
     size_t cap, n;
   } touched;
+  /* Recently used organisation, user and MSA keys of this batch (store_write.c): facts
+   * arrive grouped by organisation, so most lookups repeat a recent one. Bounded
+   * (direct-mapped), so memory stays flat whatever the file's size; valid only within
+   * the batch's transaction (a rollback could remove the rows they name). */
+  struct store_key_cache *orgs, *users, *msas;
+  uint32_t cache_gen;
 };
 
 /* Returns the statement, prepared on first use and reset with its bindings cleared; NULL

@@ -95,6 +95,25 @@ static int membership_row(sqlite3_stmt *st, const store_read_sink *k, void *arg)
   return k->membership(arg, &m);
 }
 
+static int status_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+  store_status_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2),
+                        sqlite3_column_int64(st, 3)};
+  return k->status(arg, &r);
+}
+
+static int alert_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+  store_alert_row a = {
+      .oid = sqlite3_column_int64(st, 0),
+      .competency = text(st, 1),
+      .id = sqlite3_column_int64(st, 2),
+      .kind = text(st, 3),
+      .message = text(st, 4),
+      .cause = text(st, 5),
+      .raised = sqlite3_column_int64(st, 6),
+  };
+  return k->alert(arg, &a);
+}
+
 int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *sink, void *arg,
                      char *err, size_t errsz) {
   /* One read transaction, so the tables agree with each other even while another
@@ -119,6 +138,11 @@ int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *si
   if (rc == STORE_OK && sink->membership)
     rc = each_row(s, STMT_RANGE_MEMBERSHIPS, lo, hi, membership_row, sink, arg,
                   "reading memberships", err, errsz);
+  if (rc == STORE_OK && sink->status)
+    rc = each_row(s, STMT_RANGE_STATUSES, lo, hi, status_row, sink, arg, "reading statuses", err,
+                  errsz);
+  if (rc == STORE_OK && sink->alert)
+    rc = each_row(s, STMT_RANGE_ALERTS, lo, hi, alert_row, sink, arg, "reading alerts", err, errsz);
   sqlite3_exec(s->db, rc == STORE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
   return rc;
 }

@@ -34,6 +34,18 @@ typedef struct store_membership_row {
   int64_t bought;
 } store_membership_row;
 
+typedef struct store_status_row {
+  int64_t oid;
+  const char *competency, *state;
+  int64_t since;
+} store_status_row;
+
+typedef struct store_alert_row {
+  int64_t oid, id;
+  const char *competency, *kind, *message, *cause;
+  int64_t raised;
+} store_alert_row;
+
 typedef struct store_read_sink {
   int (*org)(void *arg, int64_t oid, const char *key, int64_t rev);
   int (*user)(void *arg, int64_t oid, int64_t uid, const char *key, int64_t joined,
@@ -42,6 +54,8 @@ typedef struct store_read_sink {
   int (*metric)(void *arg, int64_t oid, const char *name, int period, double value);
   int (*override)(void *arg, const store_override_row *o);
   int (*membership)(void *arg, const store_membership_row *m);
+  int (*status)(void *arg, const store_status_row *st); /* the lifecycle state stored */
+  int (*alert)(void *arg, const store_alert_row *a);    /* alerts not yet cleared */
 } store_read_sink;
 
 /* Streams the facts of organisations lo..hi (internal ids). A sink callback returning

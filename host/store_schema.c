@@ -115,6 +115,31 @@ static const char *const migrations[] = {
     "  raised INTEGER NOT NULL,"
     "  cleared INTEGER);"
     "CREATE INDEX alert_org ON alert(oid, competency, raised);",
+
+    /* 2: results split in two. `evaluation` holds one row per organisation: when it was
+     * last evaluated, by which policy set version, from which data revision, and the
+     * earliest time its results can change by themselves (the daemon's schedule).
+     * `result` holds one row per organisation x competency — the level reached or the
+     * policy's error, and the version that produced it — rewritten only when one of
+     * those changes. Paths and goals are not stored: they are a pure function of the
+     * facts, the policy set and the time, recomputed by `status` and `eval --json`. */
+    "DROP TABLE result;"
+    "CREATE TABLE evaluation ("
+    "  oid INTEGER PRIMARY KEY REFERENCES org(oid),"
+    "  at INTEGER NOT NULL,"
+    "  policy TEXT NOT NULL,"
+    "  rev INTEGER NOT NULL,"
+    "  next_change INTEGER);"
+    "CREATE INDEX evaluation_next_change ON evaluation(next_change);"
+    "CREATE TABLE result ("
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  policy TEXT NOT NULL,"
+    "  level TEXT CHECK (level IN ('silver', 'gold')),"
+    "  error TEXT,"
+    "  PRIMARY KEY (oid, competency)) WITHOUT ROWID;"
+    "CREATE INDEX alert_open ON alert(oid, competency) WHERE cleared IS NULL;"
+    "ALTER TABLE alert ADD COLUMN cleared_cause TEXT;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

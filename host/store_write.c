@@ -42,7 +42,46 @@ static int touch_or_fail(store *s, int64_t oid, char *err, size_t errsz) {
   return STORE_ERROR;
 }
 
+#define KEY_CACHE_SIZE 4096 /* entries per kind of key; a power of two */
+
+struct store_key_cache {
+  uint32_t gen; /* valid when equal to the store's cache_gen */
+  int touched;  /* MSAs: this batch already marked its organisations */
+  int64_t id, oid;
+  char key[64];
+};
+
+static struct store_key_cache *cache_slot(struct store_key_cache *c, const char *key) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char *p = key; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+  return &c[h & (KEY_CACHE_SIZE - 1)];
+}
+
+static struct store_key_cache *cache_get(store *s, struct store_key_cache *c, const char *key) {
+  if (!c) return NULL;
+  struct store_key_cache *e = cache_slot(c, key);
+  return e->gen == s->cache_gen && strcmp(e->key, key) == 0 ? e : NULL;
+}
+
+static void cache_put(store *s, struct store_key_cache *c, const char *key, int64_t id,
+                      int64_t oid) {
+  size_t n = strlen(key);
+  if (!c || n >= sizeof c->key) return;
+  struct store_key_cache *e = cache_slot(c, key);
+  e->gen = s->cache_gen;
+  e->touched = 0;
+  e->id = id;
+  e->oid = oid;
+  memcpy(e->key, key, n + 1);
+}
+
 void store_write_begin(store *s) {
+  if (!s->orgs) {
+    s->orgs = calloc(KEY_CACHE_SIZE, sizeof *s->orgs);
+    s->users = calloc(KEY_CACHE_SIZE, sizeof *s->users);
+    s->msas = calloc(KEY_CACHE_SIZE, sizeof *s->msas);
+  }
+  s->cache_gen++; /* forgets every cached key */
   if (s->touched.slots) memset(s->touched.slots, 0, s->touched.cap * sizeof *s->touched.slots);
   s->touched.n = 0;
 }
@@ -54,6 +93,11 @@ static int text_eq(const unsigned char *a, const char *b) {
 
 /* Looks up an organisation by key: STORE_OK with *oid, or STORE_ENOTFOUND. */
 static int org_find(store *s, const char *key, int64_t *oid, char *err, size_t errsz) {
+  const struct store_key_cache *hit = cache_get(s, s->orgs, key);
+  if (hit) {
+    *oid = hit->id;
+    return STORE_OK;
+  }
   sqlite3_stmt *st = store_stmt(s, STMT_ORG_GET, err, errsz);
   if (!st) return STORE_ERROR;
   store_bind_text(st, ":key", key);
@@ -61,6 +105,7 @@ static int org_find(store *s, const char *key, int64_t *oid, char *err, size_t e
   if (rc == SQLITE_ROW) {
     *oid = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    cache_put(s, s->orgs, key, *oid, *oid);
     return STORE_OK;
   }
   if (rc != SQLITE_DONE) return store_fail(s, st, "looking up an organisation", err, errsz);
@@ -93,7 +138,9 @@ int store_org_put(store *s, const char *key, store_opt_text name, char *err, siz
   store_bind_text(st, ":key", key);
   store_bind_text(st, ":name", name.present ? name.value : NULL);
   if (store_exec_stmt(s, st, "inserting an organisation", err, errsz)) return STORE_ERROR;
-  return touch_or_fail(s, sqlite3_last_insert_rowid(s->db), err, errsz);
+  int64_t oid = sqlite3_last_insert_rowid(s->db);
+  cache_put(s, s->orgs, key, oid, oid);
+  return touch_or_fail(s, oid, err, errsz);
 }
 
 int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz) {
@@ -120,6 +167,7 @@ int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz) {
     store_bind_time(st, ":joined", u->joined.present ? u->joined.value : STORE_NO_TIME);
     store_bind_time(st, ":left", u->left.present ? u->left.value : STORE_NO_TIME);
     if (store_exec_stmt(s, st, "inserting a user", err, errsz)) return STORE_ERROR;
+    cache_put(s, s->users, u->key, sqlite3_last_insert_rowid(s->db), oid);
     return touch_or_fail(s, oid, err, errsz);
   }
   if (rc != SQLITE_ROW) return store_fail(s, st, "looking up a user", err, errsz);
@@ -165,6 +213,11 @@ int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz) {
 }
 
 static int msa_find(store *s, const char *key, int64_t *mid, char *err, size_t errsz) {
+  const struct store_key_cache *hit = cache_get(s, s->msas, key);
+  if (hit) {
+    *mid = hit->id;
+    return STORE_OK;
+  }
   sqlite3_stmt *st = store_stmt(s, STMT_MSA_GET, err, errsz);
   if (!st) return STORE_ERROR;
   store_bind_text(st, ":key", key);
@@ -172,6 +225,7 @@ static int msa_find(store *s, const char *key, int64_t *mid, char *err, size_t e
   if (rc == SQLITE_ROW) {
     *mid = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    cache_put(s, s->msas, key, *mid, 0);
     return STORE_OK;
   }
   if (rc != SQLITE_DONE) return store_fail(s, st, "looking up an MSA", err, errsz);
@@ -180,32 +234,60 @@ static int msa_find(store *s, const char *key, int64_t *mid, char *err, size_t e
   return STORE_ENOTFOUND;
 }
 
-int store_link_put(store *s, const char *msa, const char *user, int64_t at, char *err,
-                   size_t errsz) {
+/* Looks up a user by key: its uid and organisation. */
+static int user_find(store *s, const char *key, int64_t *uid, int64_t *oid, char *err,
+                     size_t errsz) {
+  const struct store_key_cache *hit = cache_get(s, s->users, key);
+  if (hit) {
+    *uid = hit->id;
+    *oid = hit->oid;
+    return STORE_OK;
+  }
   sqlite3_stmt *st = store_stmt(s, STMT_USER_GET, err, errsz);
   if (!st) return STORE_ERROR;
-  store_bind_text(st, ":key", user);
+  store_bind_text(st, ":key", key);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE) {
     sqlite3_reset(st);
-    snprintf(err, errsz, "unknown user \"%s\" (import its user record first)", user);
+    snprintf(err, errsz, "unknown user \"%s\" (import its user record first)", key);
     return STORE_ENOTFOUND;
   }
   if (rc != SQLITE_ROW) return store_fail(s, st, "looking up a user", err, errsz);
-  int64_t uid = sqlite3_column_int64(st, 0), oid = sqlite3_column_int64(st, 1);
+  *uid = sqlite3_column_int64(st, 0);
+  *oid = sqlite3_column_int64(st, 1);
   sqlite3_reset(st);
+  cache_put(s, s->users, key, *uid, *oid);
+  return STORE_OK;
+}
 
-  int64_t mid;
+int store_link_put(store *s, const char *msa, const char *user, int64_t at, char *err,
+                   size_t errsz) {
+  int64_t uid = 0, oid = 0, mid = 0;
+  int rc = user_find(s, user, &uid, &oid, err, errsz);
+  if (rc) return rc;
   rc = msa_find(s, msa, &mid, err, errsz);
+  sqlite3_stmt *st;
   if (rc == STORE_ENOTFOUND) {
+    /* A new MSA: no history to fit into. */
     st = store_stmt(s, STMT_MSA_INSERT, err, errsz);
     if (!st) return STORE_ERROR;
     store_bind_text(st, ":key", msa);
     if (store_exec_stmt(s, st, "inserting an MSA", err, errsz)) return STORE_ERROR;
     mid = sqlite3_last_insert_rowid(s->db);
-  } else if (rc) {
-    return rc;
+    cache_put(s, s->msas, msa, mid, 0);
+    st = store_stmt(s, STMT_LINK_INSERT, err, errsz);
+    if (!st) return STORE_ERROR;
+    store_bind_int(st, ":mid", mid);
+    store_bind_int(st, ":started", at);
+    store_bind_int(st, ":uid", uid);
+    store_bind_int(st, ":oid", oid);
+    store_bind_time(st, ":ended", STORE_NO_TIME);
+    if (store_exec_stmt(s, st, "inserting an MSA link", err, errsz)) return STORE_ERROR;
+    return touch_or_fail(s, oid, err, errsz);
   }
+  if (rc) return rc;
+  struct store_key_cache *cached = cache_get(s, s->msas, msa);
+  if (cached) cached->touched = 0; /* its set of organisations may change */
 
   /* The association in force at `at`, if any. */
   st = store_stmt(s, STMT_LINK_AT, err, errsz);
@@ -284,24 +366,7 @@ int store_achievement_put(store *s, const store_achievement_rec *a, char *err, s
   int64_t mid;
   int rc = msa_find(s, a->msa, &mid, err, errsz);
   if (rc) return rc;
-  sqlite3_stmt *st = store_stmt(s, STMT_ACH_GET, err, errsz);
-  if (!st) return STORE_ERROR;
-  store_bind_int(st, ":mid", mid);
-  store_bind_text(st, ":code", a->code);
-  store_bind_int(st, ":earned", a->earned);
-  rc = sqlite3_step(st);
-  enum store_stmt_id write = STMT_ACH_INSERT;
-  if (rc == SQLITE_ROW) {
-    int same = text_eq(sqlite3_column_text(st, 0), a->kind) &&
-               store_column_time(st, 1) == a->expires;
-    sqlite3_reset(st);
-    if (same) return STORE_OK;
-    write = STMT_ACH_UPDATE;
-  } else if (rc != SQLITE_DONE) {
-    return store_fail(s, st, "looking up an achievement", err, errsz);
-  }
-  sqlite3_reset(st);
-  st = store_stmt(s, write, err, errsz);
+  sqlite3_stmt *st = store_stmt(s, STMT_ACH_UPSERT, err, errsz);
   if (!st) return STORE_ERROR;
   store_bind_int(st, ":mid", mid);
   store_bind_text(st, ":code", a->code);
@@ -309,7 +374,13 @@ int store_achievement_put(store *s, const store_achievement_rec *a, char *err, s
   store_bind_text(st, ":kind", a->kind);
   store_bind_time(st, ":expires", a->expires);
   if (store_exec_stmt(s, st, "writing an achievement", err, errsz)) return STORE_ERROR;
-  return touch_msa_orgs(s, mid, err, errsz);
+  if (!sqlite3_changes(s->db)) return STORE_OK;
+  /* The MSA's organisations need marking once per batch (until a link changes them). */
+  struct store_key_cache *cached = cache_get(s, s->msas, a->msa);
+  if (cached && cached->touched) return STORE_OK;
+  if (touch_msa_orgs(s, mid, err, errsz)) return STORE_ERROR;
+  if (cached) cached->touched = 1;
+  return STORE_OK;
 }
 
 int store_metric_put(store *s, const char *org, const char *metric, int period, double value,
@@ -342,6 +413,21 @@ int store_override_put(store *s, const store_override_rec *o, char *err, size_t 
   store_bind_time(st, ":from", o->from);
   store_bind_int(st, ":until", o->until);
   if (store_exec_stmt(s, st, "writing an override", err, errsz)) return STORE_ERROR;
+  return sqlite3_changes(s->db) ? touch_or_fail(s, oid, err, errsz) : STORE_OK;
+}
+
+int store_membership_put(store *s, const store_membership_rec *m, char *err, size_t errsz) {
+  int64_t oid;
+  int rc = org_find(s, m->org, &oid, err, errsz);
+  if (rc) return rc;
+  sqlite3_stmt *st = store_stmt(s, STMT_MEMBERSHIP_UPSERT, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  store_bind_text(st, ":competency", m->competency);
+  store_bind_int(st, ":bought", m->bought);
+  store_bind_text(st, ":level", m->level);
+  store_bind_text(st, ":by", m->by);
+  if (store_exec_stmt(s, st, "writing a membership", err, errsz)) return STORE_ERROR;
   return sqlite3_changes(s->db) ? touch_or_fail(s, oid, err, errsz) : STORE_OK;
 }
 

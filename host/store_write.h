@@ -46,6 +46,11 @@ typedef struct store_override_rec {
   int64_t people, from, until; /* from: STORE_NO_TIME for "already in force" */
 } store_override_rec;
 
+typedef struct store_membership_rec {
+  const char *org, *competency, *level, *by;
+  int64_t bought;
+} store_membership_rec;
+
 /* Starts a batch of writes (call once after store_tx began). */
 void store_write_begin(store *s);
 
@@ -60,6 +65,10 @@ int store_achievement_put(store *s, const store_achievement_rec *a, char *err, s
 int store_metric_put(store *s, const char *org, const char *metric, int period, double value,
                      char *err, size_t errsz);
 int store_override_put(store *s, const store_override_rec *o, char *err, size_t errsz);
+/* Records a membership bought (R9, R10), keyed by organisation + competency + time of
+ * purchase. `attain membership buy` checks qualification first; an import records what
+ * another system already decided. */
+int store_membership_put(store *s, const store_membership_rec *m, char *err, size_t errsz);
 
 /* Stamps every organisation changed since store_write_begin with a new data revision.
  * `changed` receives how many organisations that was (0: the batch changed nothing). */

@@ -96,6 +96,17 @@ static void counts_24_hours_after_association_when_that_is_later(void) {
   CHECK(people("b", "2026-09-02T00:00:00Z", "AZ-305", NULL) == 1);
 }
 
+static void waits_24_hours_from_the_accounts_start_when_that_is_later(void) {
+  /* u1 joined 2025-01-01 but its MSA was linked 2025-02-01 and AZ-104 earned after: the
+   * account's start changes nothing; for a link dated before the account, the wait
+   * runs from the account's start. */
+  const facts_org *a = org("a");
+  facts_holding h = a->holdings[0];
+  h.started = T("2024-06-01");
+  h.earned = T("2024-07-01");
+  CHECK(facts_holding_counts_from(a, &h) == T("2025-01-02"));
+}
+
 static void counts_a_person_once_whatever_they_hold(void) {
   unsigned char seen[64];
   const char *codes[] = {"AZ-104", "AZ-204"};
@@ -178,6 +189,7 @@ int main(void) {
   RUN(loads_each_organisations_facts);
   RUN(counts_an_achievement_only_24_hours_after_it_was_earned);
   RUN(counts_24_hours_after_association_when_that_is_later);
+  RUN(waits_24_hours_from_the_accounts_start_when_that_is_later);
   RUN(counts_a_person_once_whatever_they_hold);
   RUN(stops_counting_when_a_person_leaves);
   RUN(stops_counting_at_expiry);

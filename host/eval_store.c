@@ -1,0 +1,60 @@
+/* eval_store.c — one transaction per chunk of evaluations (see eval_store.h). */
+#include "eval_store.h"
+
+#include "lifecycle.h"
+#include "store_results.h"
+
+static const char *const level_names[] = {NULL, "silver", "gold"};
+
+struct job {
+  const policy_set *set;
+  int64_t at;
+  const eval_chunk *chunk;
+  eval_store_counts counts;
+};
+
+static int store_rows(store *s, void *arg, char *err, size_t errsz) {
+  struct job *j = arg;
+  const eval_chunk *c = j->chunk;
+  for (int r = 0; r < c->nrows; r++) {
+    const eval_row *row = &c->rows[r];
+    const char *competency = j->set->files[row->policy].stem;
+    store_result_rec rec = {row->oid, competency, j->set->version, level_names[row->level],
+                            row->error};
+    if (store_result_put(s, &rec, err, errsz)) return -1;
+    if (!row->error && row->state != row->prev_state) {
+      if (store_status_put(s, row->oid, competency, lifecycle_state_name(row->state), j->at,
+                           row->cause, err, errsz))
+        return -1;
+      j->counts.transitions++;
+    }
+    if (!row->error && row->alert == LC_ALERT_RAISE) {
+      if (store_alert_raise(s, row->oid, competency, "renewal_at_risk", LIFECYCLE_RISK_MESSAGE,
+                            row->cause, j->at, err, errsz))
+        return -1;
+      j->counts.alerts_raised++;
+    }
+    if (!row->error && row->alert == LC_ALERT_CLEAR) {
+      if (store_alert_clear(s, row->open_alert_id, j->at, row->cause, err, errsz)) return -1;
+      j->counts.alerts_cleared++;
+    }
+    if (r + 1 == c->nrows || c->rows[r + 1].oid != row->oid)
+      if (store_evaluation_put(s, row->oid, j->at, j->set->version, row->rev,
+                               row->next_change == INT64_MAX ? STORE_NO_TIME : row->next_change,
+                               err, errsz))
+        return -1;
+  }
+  return 0;
+}
+
+int eval_store_chunk(store *s, const policy_set *set, int64_t at, const eval_chunk *chunk,
+                     eval_store_counts *counts, char *err, size_t errsz) {
+  struct job j = {set, at, chunk, {0, 0, 0}};
+  int rc = store_tx(s, store_rows, &j, err, errsz);
+  if (rc == 0 && counts) {
+    counts->transitions += j.counts.transitions;
+    counts->alerts_raised += j.counts.alerts_raised;
+    counts->alerts_cleared += j.counts.alerts_cleared;
+  }
+  return rc;
+}

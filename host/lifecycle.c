@@ -1,0 +1,293 @@
+/* lifecycle.c — membership states, renewal projection, causes and alerts (see
+ * lifecycle.h). */
+#include "lifecycle.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "isotime.h"
+#include "jsonw.h"
+
+static const char *const state_names[] = {"none", "qualified", "active", "at_risk", "expired"};
+static const char *const level_names[] = {"none", "silver", "gold"};
+
+const char *lifecycle_state_name(int state) {
+  return state >= LC_NONE && state <= LC_EXPIRED ? state_names[state] : "?";
+}
+
+int lifecycle_state_parse(const char *name) {
+  for (int i = LC_NONE; i <= LC_EXPIRED; i++)
+    if (name && strcmp(name, state_names[i]) == 0) return i;
+  return -1;
+}
+
+static int level_parse(const char *s) {
+  return !s ? 0 : strcmp(s, "gold") == 0 ? POLICY_LEVEL_GOLD : strcmp(s, "silver") == 0 ? POLICY_LEVEL_SILVER : 0;
+}
+
+/* The latest membership of `competency` bought at or before `at`. */
+static const facts_membership *membership_of(const facts_org *o, const char *competency,
+                                             int64_t at) {
+  const facts_membership *best = NULL;
+  for (int i = 0; i < o->nmemberships; i++) {
+    const facts_membership *m = &o->memberships[i];
+    if (strcmp(m->competency, competency) == 0 && m->bought <= at &&
+        (!best || m->bought >= best->bought))
+      best = m;
+  }
+  return best;
+}
+
+static const facts_status *status_of(const facts_org *o, const char *competency) {
+  for (int i = 0; i < o->nstatuses; i++)
+    if (strcmp(o->statuses[i].competency, competency) == 0) return &o->statuses[i];
+  return NULL;
+}
+
+static const facts_alert *alert_of(const facts_org *o, const char *competency) {
+  for (int i = 0; i < o->nalerts; i++)
+    if (strcmp(o->alerts[i].competency, competency) == 0 &&
+        strcmp(o->alerts[i].kind, "renewal_at_risk") == 0)
+      return &o->alerts[i];
+  return NULL;
+}
+
+/* Appends "; "-separated phrases to a bounded buffer, skipping repeats. */
+typedef struct phrases {
+  char *buf;
+  size_t size, len;
+} phrases;
+
+static void add(phrases *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(phrases *p, const char *fmt, ...) {
+  char one[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(one, sizeof one, fmt, ap);
+  va_end(ap);
+  if (strstr(p->buf, one)) return;
+  if (p->len + strlen(one) + 3 >= p->size) return; /* full: the first causes are enough */
+  p->len += (size_t)snprintf(p->buf + p->len, p->size - p->len, "%s%s", p->len ? "; " : "", one);
+}
+
+static const char *jstr(json_t *o, const char *k) {
+  const char *s = json_string_value(json_object_get(o, k));
+  return s ? s : "";
+}
+
+static void number(char *b, size_t n, json_t *v) {
+  double d = json_number_value(v);
+  if (d == floor(d) && fabs(d) < 1e15)
+    snprintf(b, n, "%.0f", d);
+  else
+    snprintf(b, n, "%.2f", d);
+}
+
+/* One excluded holding as a cause, if it is a change since `floor` (ISO time). */
+static int people_cause(phrases *p, json_t *e, const char *floor_iso, const char *at_iso) {
+  const char *reason = jstr(e, "reason"), *since = jstr(e, "since");
+  if (!*since || strcmp(since, floor_iso) < 0) return 0; /* older than the membership */
+  const char *user = jstr(e, "user"), *code = jstr(e, "code"), *msa = jstr(e, "msa");
+  if (strcmp(reason, "left the organisation") == 0)
+    add(p, "user %s left on %.10s; %s held by %s no longer counts", user, since, code, user);
+  else if (strcmp(reason, "expired") == 0 && strcmp(since, at_iso) > 0)
+    add(p, "%s held by %s expires on %.10s, before renewal", code, user, since);
+  else if (strcmp(reason, "expired") == 0)
+    add(p, "%s held by %s expired on %.10s", code, user, since);
+  else if (strcmp(reason, "MSA associated with another organisation") == 0)
+    add(p, "MSA %s of user %s was associated with another organisation on %.10s; %s no longer "
+           "counts",
+        msa, user, since, code);
+  else if (strcmp(reason, "MSA associated with another user") == 0)
+    add(p, "MSA %s was associated with another user on %.10s; %s held by %s no longer counts",
+        msa, since, code, user);
+  else
+    return 0;
+  return 1;
+}
+
+/* Causes of falling short of `level` in an explained result (paths JSON). */
+static void causes(phrases *p, json_t *paths, const char *level, const char *floor_iso,
+                   const char *at_iso) {
+  size_t i, j, k;
+  json_t *path, *goal, *e;
+  json_array_foreach(paths, i, path) {
+    if (strcmp(jstr(path, "level"), level) != 0 || json_is_true(json_object_get(path, "met")))
+      continue;
+    json_array_foreach(json_object_get(path, "goals"), j, goal) {
+      if (json_is_true(json_object_get(goal, "met"))) continue;
+      int found = 0;
+      json_t *excluded = json_object_get(json_object_get(goal, "detail"), "excluded");
+      json_array_foreach(excluded, k, e) found |= people_cause(p, e, floor_iso, at_iso);
+      if (!found) {
+        char have[32], need[32];
+        number(have, sizeof have, json_object_get(goal, "have"));
+        number(need, sizeof need, json_object_get(goal, "need"));
+        add(p, "%s: have %s, need %s", jstr(goal, "label"), have, need);
+      }
+    }
+  }
+}
+
+/* Evaluates with explanations and collects why `level` is not met. */
+static int explain_causes(policy_runtime *rt, int p, const facts_org *o, int64_t t,
+                          int64_t metrics_at, int level, int64_t floor, lifecycle *out) {
+  jsonw w;
+  jsonw_init(&w);
+  policy_eval_args args = {t, metrics_at, 1};
+  policy_result res;
+  policy_runtime_eval(rt, p, o, &args, &w, &res);
+  if (res.failed) {
+    snprintf(out->error, sizeof out->error, "%s", res.error);
+    out->failed = 1;
+    jsonw_free(&w);
+    return -1;
+  }
+  json_t *paths = json_loadb(w.buf, w.len, 0, NULL);
+  jsonw_free(&w);
+  char floor_iso[ISOTIME_BUFSZ], at_iso[ISOTIME_BUFSZ];
+  isotime_format(floor, floor_iso);
+  isotime_format(metrics_at, at_iso);
+  phrases ph = {out->cause + strlen(out->cause), sizeof out->cause - strlen(out->cause), 0};
+  ph.buf[0] = 0;
+  causes(&ph, paths, level_names[level], floor_iso, at_iso);
+  json_decref(paths);
+  return 0;
+}
+
+static int level_at(policy_runtime *rt, int p, const facts_org *o, int64_t t, int64_t metrics_at,
+                    lifecycle *out) {
+  jsonw w;
+  jsonw_init(&w);
+  policy_eval_args args = {t, metrics_at, 0};
+  policy_result res;
+  policy_runtime_eval(rt, p, o, &args, &w, &res);
+  jsonw_free(&w);
+  if (res.failed) {
+    snprintf(out->error, sizeof out->error, "%s", res.error);
+    out->failed = 1;
+    return -1;
+  }
+  return res.level;
+}
+
+void lifecycle_assess(policy_runtime *rt, int p, const facts_org *o, int64_t at, int level_now,
+                      int explain_cause, lifecycle *out) {
+  memset(out, 0, sizeof *out);
+  out->next_change = INT64_MAX;
+  const char *competency = policy_runtime_set(rt)->files[p].stem;
+  const facts_status *st = status_of(o, competency);
+  out->prev_state = st ? lifecycle_state_parse(st->state) : LC_NONE;
+  if (out->prev_state < 0) out->prev_state = LC_NONE;
+  out->prev_since = st ? st->since : 0;
+  const facts_alert *al = alert_of(o, competency);
+  out->open_alert_id = al ? al->id : 0;
+  out->open_alert_cause = al ? al->cause : NULL;
+  out->open_alert_raised = al ? al->raised : 0;
+  const facts_membership *m = membership_of(o, competency, at);
+  char d1[ISOTIME_BUFSZ], d2[ISOTIME_BUFSZ];
+  int risk_at_renewal = 0;
+  if (!m) {
+    out->state = level_now ? LC_QUALIFIED : LC_NONE;
+  } else {
+    out->mlevel = level_parse(m->level);
+    out->bought = m->bought;
+    out->bought_by = m->by;
+    if (policy_runtime_membership_end(rt, p, m->bought, &out->end, out->error,
+                                      sizeof out->error)) {
+      out->failed = 1;
+      return;
+    }
+    if (at >= out->end) {
+      out->state = LC_EXPIRED;
+    } else {
+      out->next_change = out->end;
+      if (level_now < out->mlevel) {
+        out->state = LC_AT_RISK;
+      } else {
+        int projected = level_at(rt, p, o, out->end - 1, at, out);
+        if (projected < 0) return;
+        risk_at_renewal = projected < out->mlevel;
+        out->state = risk_at_renewal ? LC_AT_RISK : LC_ACTIVE;
+      }
+    }
+  }
+  if (out->state == LC_AT_RISK && !out->open_alert_id) out->alert = LC_ALERT_RAISE;
+  if (out->state != LC_AT_RISK && out->open_alert_id) out->alert = LC_ALERT_CLEAR;
+  if (out->state == out->prev_state && out->alert == LC_ALERT_KEEP && !explain_cause) return;
+
+  switch (out->state) {
+  case LC_NONE: snprintf(out->cause, sizeof out->cause, "no path of either level is met"); break;
+  case LC_QUALIFIED:
+    snprintf(out->cause, sizeof out->cause, "the %s level is met", level_names[level_now]);
+    break;
+  case LC_ACTIVE:
+    isotime_format_date(out->bought, d1);
+    isotime_format_date(out->end - 1, d2);
+    if (out->prev_state == LC_AT_RISK)
+      snprintf(out->cause, sizeof out->cause, "the %s level is met again",
+               level_names[out->mlevel]);
+    else
+      snprintf(out->cause, sizeof out->cause, "%s membership bought on %s%s%s, in force until %s",
+               level_names[out->mlevel], d1, out->bought_by ? " by " : "",
+               out->bought_by ? out->bought_by : "", d2);
+    break;
+  case LC_AT_RISK:
+    if (risk_at_renewal) {
+      isotime_format_date(out->end, d2);
+      snprintf(out->cause, sizeof out->cause, "at renewal (%s): ", d2);
+      explain_causes(rt, p, o, out->end - 1, at, out->mlevel, out->bought, out);
+    } else {
+      explain_causes(rt, p, o, at, at, out->mlevel, out->bought, out);
+    }
+    break;
+  case LC_EXPIRED:
+    isotime_format_date(out->bought, d1);
+    isotime_format_date(out->end, d2);
+    snprintf(out->cause, sizeof out->cause,
+             "the %s membership bought on %s ended on %s without renewal",
+             level_names[out->mlevel], d1, d2);
+    break;
+  }
+}
+
+int lifecycle_shortfall(policy_runtime *rt, int p, const facts_org *o, int64_t at, int level,
+                        char *why, size_t whysz) {
+  jsonw w;
+  jsonw_init(&w);
+  policy_eval_args args = {at, at, 0};
+  policy_result res;
+  policy_runtime_eval(rt, p, o, &args, &w, &res);
+  if (res.failed) {
+    snprintf(why, whysz, "%s", res.error);
+    jsonw_free(&w);
+    return -1;
+  }
+  json_t *paths = json_loadb(w.buf, w.len, 0, NULL);
+  jsonw_free(&w);
+  why[0] = 0;
+  size_t len = 0, i, j;
+  json_t *path, *goal;
+  json_array_foreach(paths, i, path) {
+    if (strcmp(jstr(path, "level"), level_names[level]) != 0) continue;
+    json_array_foreach(json_object_get(path, "goals"), j, goal) {
+      if (json_is_true(json_object_get(goal, "met"))) continue;
+      char have[32], need[32], short_by[32];
+      json_t *h = json_object_get(goal, "have"), *n = json_object_get(goal, "need");
+      number(have, sizeof have, h);
+      number(need, sizeof need, n);
+      json_t *d = json_real(json_number_value(n) - json_number_value(h));
+      number(short_by, sizeof short_by, d);
+      json_decref(d);
+      if (len < whysz)
+        len += (size_t)snprintf(why + len, whysz - len, "\n  %s path %s: %s: have %s, need %s (%s short)",
+                                level_names[level], jstr(path, "id"), jstr(goal, "label"), have,
+                                need, short_by);
+    }
+  }
+  json_decref(paths);
+  return res.level;
+}

@@ -1,0 +1,76 @@
+/* store_results.c — writing evaluation results (see store_results.h). */
+#include "store_results.h"
+
+#include "store_internal.h"
+
+int store_result_put(store *s, const store_result_rec *r, char *err, size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, STMT_RESULT_UPSERT, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", r->oid);
+  store_bind_text(st, ":competency", r->competency);
+  store_bind_text(st, ":policy", r->policy);
+  store_bind_text(st, ":level", r->level);
+  store_bind_text(st, ":error", r->error);
+  return store_exec_stmt(s, st, "storing a result", err, errsz);
+}
+
+int store_evaluation_put(store *s, int64_t oid, int64_t at, const char *policy, int64_t rev,
+                         int64_t next_change, char *err, size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, STMT_EVALUATION_PUT, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  store_bind_int(st, ":at", at);
+  store_bind_text(st, ":policy", policy);
+  store_bind_int(st, ":rev", rev);
+  store_bind_time(st, ":next_change", next_change);
+  if (store_exec_stmt(s, st, "storing an evaluation", err, errsz)) return STORE_ERROR;
+  st = store_stmt(s, STMT_RESULT_PRUNE, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  store_bind_text(st, ":policy", policy);
+  return store_exec_stmt(s, st, "pruning results", err, errsz);
+}
+
+int store_status_put(store *s, int64_t oid, const char *competency, const char *state,
+                     int64_t at, const char *cause, char *err, size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, STMT_STATUS_PUT, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  store_bind_text(st, ":competency", competency);
+  store_bind_text(st, ":state", state);
+  store_bind_int(st, ":since", at);
+  store_bind_text(st, ":cause", cause);
+  if (store_exec_stmt(s, st, "storing a status", err, errsz)) return STORE_ERROR;
+  st = store_stmt(s, STMT_STATUS_HISTORY_ADD, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  store_bind_text(st, ":competency", competency);
+  store_bind_text(st, ":state", state);
+  store_bind_int(st, ":at", at);
+  store_bind_text(st, ":cause", cause);
+  return store_exec_stmt(s, st, "recording a status change", err, errsz);
+}
+
+int store_alert_raise(store *s, int64_t oid, const char *competency, const char *kind,
+                      const char *message, const char *cause, int64_t at, char *err,
+                      size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, STMT_ALERT_RAISE, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  store_bind_text(st, ":competency", competency);
+  store_bind_text(st, ":kind", kind);
+  store_bind_text(st, ":message", message);
+  store_bind_text(st, ":cause", cause);
+  store_bind_int(st, ":at", at);
+  return store_exec_stmt(s, st, "raising an alert", err, errsz);
+}
+
+int store_alert_clear(store *s, int64_t id, int64_t at, const char *cause, char *err,
+                      size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, STMT_ALERT_CLEAR, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":id", id);
+  store_bind_int(st, ":at", at);
+  store_bind_text(st, ":cause", cause);
+  return store_exec_stmt(s, st, "clearing an alert", err, errsz);
+}

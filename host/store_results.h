@@ -1,0 +1,41 @@
+/* store_results.h — storing evaluations: one `evaluation` row per organisation and one
+ * `result` row per organisation x competency, replaced rather than appended so the
+ * database does not grow with every sweep (a result whose level, error and policy
+ * version are unchanged is not rewritten); lifecycle states with their history; alerts.
+ * Call inside store_tx. */
+#ifndef ATTAIN_STORE_RESULTS_H
+#define ATTAIN_STORE_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+typedef struct store_result_rec {
+  int64_t oid;
+  const char *competency, *policy;
+  const char *level; /* "silver", "gold" or NULL */
+  const char *error; /* NULL when the policy ran */
+} store_result_rec;
+
+int store_result_put(store *s, const store_result_rec *r, char *err, size_t errsz);
+
+/* Records that organisation `oid` (at data revision `rev`) was evaluated at `at` by the
+ * set `policy`, and deletes its results from other versions (competencies no longer in
+ * the set). next_change: STORE_NO_TIME for "never by itself". */
+int store_evaluation_put(store *s, int64_t oid, int64_t at, const char *policy, int64_t rev,
+                         int64_t next_change, char *err, size_t errsz);
+
+/* A lifecycle transition: the new state (with time and cause) and its history row. */
+int store_status_put(store *s, int64_t oid, const char *competency, const char *state,
+                     int64_t at, const char *cause, char *err, size_t errsz);
+
+/* Raises an alert unless one of that kind is already open for the organisation and
+ * competency; clears an open alert (with time and cause). */
+int store_alert_raise(store *s, int64_t oid, const char *competency, const char *kind,
+                      const char *message, const char *cause, int64_t at, char *err,
+                      size_t errsz);
+int store_alert_clear(store *s, int64_t id, int64_t at, const char *cause, char *err,
+                      size_t errsz);
+
+#endif

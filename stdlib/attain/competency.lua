@@ -1,0 +1,477 @@
+--- attain.competency: paths, competencies, and their evaluation.
+--
+-- `competency` validates a whole policy and compiles it into a private
+-- evaluation plan: the distinct measures (facts queries) its goals need,
+-- bound to the competency id, and per path the goal nodes that read them.
+-- `evaluate` runs the plan: one facts call per distinct measure, then
+-- comparisons; labels and query arguments are all prepared here, so an
+-- evaluation builds no strings and creates no closures.
+-- Competency and path objects are read-only proxies; their plans live in
+-- weak tables private to this module (no field a policy could fake).
+local check = require "attain.check"
+local goals = require "attain.goals"
+local renewal = require "attain.renewal"
+local time = require "attain.time"
+
+local M = {}
+
+local format = string.format
+local type, setmetatable, error, tointeger = type, setmetatable, error, math.tointeger
+local msg, show = check.msg, check.show
+
+---@alias attain.Level "silver"|"gold"
+
+local function readonly()
+  error("attain competencies and paths are read-only", 2)
+end
+
+local function proxy(view, marker)
+  return setmetatable({}, { __index = view, __newindex = readonly, __metatable = marker })
+end
+
+------------------------------------------------------------------------------
+-- Paths
+
+---@class attain.Path
+---@field id string
+---@field level attain.Level
+---@field goals string[] labels of the path's goals, in order
+
+local path_specs = setmetatable({}, { __mode = "k" })
+
+local PATH_KEYS = { id = true, level = true }
+
+---@class attain.PathArgs
+---@field id string unique within its level
+---@field level attain.Level
+---@field [integer] attain.Goal the goals, all of which must be met
+
+--- An attainment path: met when all its goals are met (R2).
+---@param t attain.PathArgs
+---@return attain.Path
+function M.path(t)
+  local fname = "a.path"
+  if type(t) ~= "table" then error(msg(fname, "expected a table, got " .. show(t)), 2) end
+  local id, level = t.id, t.level
+  local ctx = type(id) == "string" and id ~= "" and format("path '%s'", id) or nil
+  if ctx and (level == "silver" or level == "gold") then ctx = level .. " " .. ctx end
+  local problem, n = check.keys(t, PATH_KEYS, "goal")
+  problem = problem or check.name(id, "id")
+  if problem then error(msg(fname, problem, ctx), 2) end
+  if level ~= "silver" and level ~= "gold" then
+    error(msg(fname, "level must be 'silver' or 'gold', got " .. show(level), ctx), 2)
+  end
+  if n == 0 then error(msg(fname, "no goals", ctx), 2) end
+  local specs, labels = {}, {}
+  for i = 1, n do
+    local s = goals.spec(t[i])
+    if not s then
+      error(msg(fname, format("goal #%d is not a goal, got %s", i, show(t[i])), ctx), 2)
+    end
+    specs[i], labels[i] = s, s.label
+  end
+  local p = proxy({ id = id, level = level, goals = labels }, "attain.path")
+  path_specs[p] = { id = id, level = level, goals = specs, where = check.where(1) }
+  return p
+end
+
+--- True if `v` was made by `a.path`.
+---@param v any
+---@return boolean
+function M.is_path(v)
+  return path_specs[v] ~= nil
+end
+
+------------------------------------------------------------------------------
+-- Measures: one facts query each; `fetch(m, org)` returns `have`.
+
+local function fetch_people(m, org)
+  return org:people(m.codes, m.kind, m.competency)
+end
+
+local function fetch_sum(m, org)
+  return org:metric_sum(m.metric, m.months)
+end
+
+local function fetch_avg(m, org)
+  return org:metric_avg(m.metric, m.months)
+end
+
+local function fetch_latest(m, org)
+  return org:metric_latest(m.metric) or 0
+end
+
+local function fetch_custom(m, org)
+  local have = m.measure(org, org.now, m.competency)
+  if type(have) ~= "number" or have ~= have then
+    error(format("%sa.goal '%s': measure returned %s, expected a number",
+      m.where, m.label, show(have)), 0)
+  end
+  return have
+end
+
+local FETCH = {
+  people = fetch_people, sum = fetch_sum, avg = fetch_avg,
+  latest = fetch_latest, custom = fetch_custom,
+}
+
+-- Array makers of exact sizes: a table constructor sizes the array part
+-- once, where filling `{}` would regrow it (1, 2, 4...); chosen per plan at
+-- construction so `evaluate` allocates each result array exactly once.
+local BLANK = {
+  function() return { false } end,
+  function() return { false, false } end,
+  function() return { false, false, false } end,
+  function() return { false, false, false, false } end,
+  function() return { false, false, false, false, false } end,
+  function() return { false, false, false, false, false, false } end,
+  function() return { false, false, false, false, false, false, false } end,
+  function() return { false, false, false, false, false, false, false, false } end,
+}
+local function blank_any() return {} end
+
+-- Maker of arrays of exactly n entries (every entry is overwritten).
+local function blank(n)
+  return BLANK[n] or blank_any
+end
+
+-- Compiles a goal spec into a node; leaf measures are shared through `slots`.
+local function compile(spec, cid, plan, slots)
+  local node = { label = spec.label, need = spec.need, op = spec.op }
+  if spec.children then
+    local children = {}
+    for i = 1, #spec.children do
+      children[i] = compile(spec.children[i], cid, plan, slots)
+    end
+    node.children = children
+    return node
+  end
+  local slot = slots[spec.key]
+  if not slot then
+    slot = #plan.measures + 1
+    slots[spec.key] = slot
+    plan.measures[slot] = {
+      fetch = FETCH[spec.op], op = spec.op, competency = cid,
+      codes = spec.codes, kind = spec.facts_kind,
+      metric = spec.metric, months = spec.months,
+      measure = spec.measure, label = spec.label, where = spec.where,
+    }
+  end
+  node.slot = slot
+  node.detail = spec.detail
+  return node
+end
+
+------------------------------------------------------------------------------
+-- Competencies
+
+---@class attain.Benefits
+---@field silver string[]
+---@field gold string[]
+
+---@class attain.Competency
+---@field id string
+---@field name string
+---@field benefits attain.Benefits shown on the business profile (R1, R16)
+---@field renewal attain.RenewalRule call as `c.renewal(bought)`, not as a method
+---@field paths attain.Path[] in declaration order
+
+local plans = setmetatable({}, { __mode = "k" })
+
+local COMPETENCY_KEYS = { id = true, name = true, paths = true, benefits = true, renewal = true }
+local LEVEL_KEYS = { silver = true, gold = true }
+
+local function check_benefits(b)
+  if b == nil then return nil, { silver = {}, gold = {} } end
+  if type(b) ~= "table" then
+    return "benefits must be a table { silver = {...}, gold = {...} }, got " .. show(b)
+  end
+  local problem = check.keys(b, LEVEL_KEYS)
+  if problem then return "benefits: " .. problem end
+  local out = {}
+  for _, level in ipairs({ "silver", "gold" }) do
+    local list = b[level]
+    local copy = {}
+    if list ~= nil then
+      local what = "benefits." .. level
+      if type(list) ~= "table" then
+        return format("%s must be a list of strings, got %s", what, show(list))
+      end
+      local bad, n = check.keys(list, {}, "benefit")
+      if bad then return what .. ": " .. bad end
+      for i = 1, n do
+        if type(list[i]) ~= "string" or list[i] == "" then
+          return format("%s[%d] must be a non-empty string, got %s", what, i, show(list[i]))
+        end
+        copy[i] = list[i]
+      end
+    end
+    out[level] = copy
+  end
+  return nil, out
+end
+
+---@class attain.CompetencyArgs
+---@field id string e.g. "cloud-platform"
+---@field name string e.g. "Cloud Platform"
+---@field paths attain.Path[] at least one; ids unique within a level
+---@field benefits? { silver?: string[], gold?: string[] }
+---@field renewal? attain.RenewalRule default `attain.renewal.year_end` (R10)
+
+--- Validates a competency and compiles its evaluation plan.
+--- What a policy file returns.
+---@param t attain.CompetencyArgs
+---@return attain.Competency
+function M.competency(t)
+  local fname = "a.competency"
+  if type(t) ~= "table" then error(msg(fname, "expected a table, got " .. show(t)), 2) end
+  local id = t.id
+  local ctx = type(id) == "string" and id ~= "" and format("competency '%s'", id) or nil
+  local problem = check.keys(t, COMPETENCY_KEYS) or check.name(id, "id")
+                  or check.name(t.name, "name")
+  if problem then error(msg(fname, problem, ctx), 2) end
+  local bad, benefits = check_benefits(t.benefits)
+  if bad then error(msg(fname, bad, ctx), 2) end
+  local rule = t.renewal
+  if rule == nil then
+    rule = renewal.default
+  elseif type(rule) ~= "function" then
+    error(msg(fname, "renewal must be a function, got " .. show(rule), ctx), 2)
+  end
+  local paths = t.paths
+  if paths ~= nil and type(paths) ~= "table" then
+    error(msg(fname, "paths must be a list of a.path, got " .. show(paths), ctx), 2)
+  end
+  local np = 0
+  if paths ~= nil then
+    local p
+    p, np = check.keys(paths, {}, "path")
+    if p then error(msg(fname, "paths: " .. p, ctx), 2) end
+  end
+  if np == 0 then error(msg(fname, "no paths", ctx), 2) end
+
+  local plan = { id = id, measures = {}, paths = {}, where = check.where(1) }
+  local slots, seen, views = {}, { silver = {}, gold = {} }, {}
+  for i = 1, np do
+    local p = path_specs[paths[i]]
+    if not p then
+      local hint = goals.is_goal(paths[i]) and "; put goals inside a.path" or ""
+      error(msg(fname, format("paths[%d] is not a path, got %s%s", i, show(paths[i]), hint), ctx), 2)
+    end
+    if seen[p.level][p.id] then
+      error(p.where .. msg(fname, format("duplicate %s path id '%s'", p.level, p.id), ctx), 0)
+    end
+    seen[p.level][p.id] = true
+    local nodes = {}
+    for j = 1, #p.goals do
+      nodes[j] = compile(p.goals[j], id, plan, slots)
+    end
+    plan.paths[i] = { id = p.id, level = p.level, nodes = nodes, blank = blank(#nodes) }
+    views[i] = paths[i]
+  end
+
+  plan.blank_paths, plan.blank_vals = blank(np), blank(#plan.measures)
+  local c = proxy({
+    id = id, name = t.name, benefits = benefits, renewal = rule, paths = views,
+    evaluate = M.evaluate, explain = M.explain, membership_end = M.membership_end,
+  }, "attain.competency")
+  plan.renewal = rule
+  plans[c] = plan
+  return c
+end
+
+--- True if `v` was made by `a.competency` (checked against a private table,
+--- not a field).
+---@param v any
+---@return boolean
+function M.is_competency(v)
+  return plans[v] ~= nil
+end
+
+local function plan_of(c, fname)
+  local plan = plans[c]
+  if not plan then
+    error(format("%s: expected a competency made by a.competency, got %s", fname, show(c)), 3)
+  end
+  return plan
+end
+
+------------------------------------------------------------------------------
+-- Evaluation
+
+---@class attain.GoalResult
+---@field label string
+---@field have number
+---@field need number
+---@field met boolean
+---@field detail? any only from `explain`
+
+---@class attain.PathResult
+---@field id string
+---@field level attain.Level
+---@field met boolean
+---@field goals attain.GoalResult[]
+
+---@class attain.Result
+---@field level attain.Level? "gold" if a gold path is met, else "silver" if a silver path is met, else nil
+---@field paths attain.PathResult[] in declaration order
+
+-- have of a combinator node: how many children are met.
+local function count_met(node, vals)
+  local children, met = node.children, 0
+  for i = 1, #children do
+    local ch = children[i]
+    local have
+    if ch.slot then have = vals[ch.slot] else have = count_met(ch, vals) end
+    if have >= ch.need then met = met + 1 end
+  end
+  return met
+end
+
+local function measure_all(plan, org)
+  local measures, vals = plan.measures, plan.blank_vals()
+  for i = 1, #measures do
+    local m = measures[i]
+    vals[i] = m.fetch(m, org)
+  end
+  return vals
+end
+
+--- Evaluates a competency for one organisation as of `org.now` (R2, R4, R9).
+--- Every goal of every path is evaluated, so progress is complete.
+---@param c attain.Competency
+---@param org attain.Facts
+---@return attain.Result
+function M.evaluate(c, org)
+  local plan = plan_of(c, "attain.evaluate")
+  local vals = measure_all(plan, org)
+  local ppaths, out, silver, gold = plan.paths, plan.blank_paths(), false, false
+  for i = 1, #ppaths do
+    local p = ppaths[i]
+    local nodes, results, met = p.nodes, p.blank(), true
+    for j = 1, #nodes do
+      local n = nodes[j]
+      local have
+      if n.slot then have = vals[n.slot] else have = count_met(n, vals) end
+      local ok = have >= n.need
+      results[j] = { label = n.label, have = have, need = n.need, met = ok }
+      if not ok then met = false end
+    end
+    out[i] = { id = p.id, level = p.level, met = met, goals = results }
+    if met then
+      if p.level == "gold" then gold = true else silver = true end
+    end
+  end
+  return { level = gold and "gold" or silver and "silver" or nil, paths = out }
+end
+
+--- The level reached, without the progress report: what a sweep needs. Same
+--- answer as `evaluate(c, org).level`, computed with one table allocation.
+---@param c attain.Competency
+---@param org attain.Facts
+---@return attain.Level?
+function M.level(c, org)
+  local plan = plan_of(c, "attain.level")
+  local vals = measure_all(plan, org)
+  local ppaths, silver = plan.paths, false
+  for i = 1, #ppaths do
+    local p = ppaths[i]
+    if p.level == "gold" or not silver then
+      local nodes, met = p.nodes, true
+      for j = 1, #nodes do
+        local n = nodes[j]
+        local have
+        if n.slot then have = vals[n.slot] else have = count_met(n, vals) end
+        if have < n.need then met = false break end
+      end
+      if met then
+        if p.level == "gold" then return "gold" end
+        silver = true
+      end
+    end
+  end
+  return silver and "silver" or nil
+end
+
+-- Monthly values of a metric over the window, oldest first, derived from
+-- window sums: value(k months back) = sum(k + 1) - sum(k).
+local function monthly(org, metric, months)
+  local last = time.month_index(org.now)
+  local values, prev = {}, 0
+  for k = 1, months do
+    local s = org:metric_sum(metric, k)
+    values[months - k + 1] = { period = time.period_of_index(last - k + 1), value = s - prev }
+    prev = s
+  end
+  return values
+end
+
+local function explain_node(n, vals, plan, org)
+  local r = { label = n.label, need = n.need }
+  if n.children then
+    local sub = {}
+    for i = 1, #n.children do
+      sub[i] = explain_node(n.children[i], vals, plan, org)
+    end
+    r.have = count_met(n, vals)
+    r.detail = sub
+  else
+    local m = plan.measures[n.slot]
+    r.have = vals[n.slot]
+    if m.op == "people" then
+      r.detail = org:people_detail(m.codes, m.kind, m.competency)
+    elseif m.op == "sum" or m.op == "avg" then
+      r.detail = { metric = m.metric, months = m.months, values = monthly(org, m.metric, m.months) }
+    elseif m.op == "latest" then
+      r.detail = { metric = m.metric, latest = org:metric_latest(m.metric), values = {} }
+    elseif n.detail then
+      r.detail = n.detail(org, org.now, m.competency)
+    end
+  end
+  r.met = r.have >= n.need
+  return r
+end
+
+--- Like `evaluate`, and each goal also has `detail`: for people goals the
+--- `org:people_detail` table; for revenue/usage/customers goals
+--- `{ metric, months, values = { {period = "YYYY-MM", value}... } }` (oldest first);
+--- for seats `{ metric, latest = number|nil, values = {} }`; for combinators the
+--- sub-goal results; for custom goals what their `detail` function returns (or nil).
+---@param c attain.Competency
+---@param org attain.Facts
+---@return attain.Result
+function M.explain(c, org)
+  local plan = plan_of(c, "attain.explain")
+  local vals = measure_all(plan, org)
+  local out, silver, gold = {}, false, false
+  for i, p in ipairs(plan.paths) do
+    local results, met = {}, true
+    for j, n in ipairs(p.nodes) do
+      results[j] = explain_node(n, vals, plan, org)
+      if not results[j].met then met = false end
+    end
+    out[i] = { id = p.id, level = p.level, met = met, goals = results }
+    if met then
+      if p.level == "gold" then gold = true else silver = true end
+    end
+  end
+  return { level = gold and "gold" or silver and "silver" or nil, paths = out }
+end
+
+--- Exclusive end time of a membership of `c` bought at `bought` (R10), from
+--- the competency's renewal rule; checks what a custom rule returns.
+---@param c attain.Competency
+---@param bought attain.Time
+---@return attain.Time
+function M.membership_end(c, bought)
+  local plan = plan_of(c, "attain.membership_end")
+  local t = plan.renewal(bought)
+  local i = type(t) == "number" and tointeger(t) or nil
+  if not i or i <= bought then
+    error(format("%scompetency '%s': renewal returned %s, expected a time after the purchase",
+      plan.where, plan.id, show(t)), 0)
+  end
+  return i
+end
+
+return M

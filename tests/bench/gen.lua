@@ -1,0 +1,513 @@
+#!/usr/bin/env lua5.4
+-- gen.lua: deterministic, seeded generator of attain import facts (JSON Lines)
+-- at partner-program scale, for benchmarks. See docs/generator.md.
+--
+--   lua5.4 tests/bench/gen.lua --orgs N [--seed S] [--records N] [--now YYYY-MM-DD]
+--
+-- Records go to stdout, a summary to stderr. Same arguments => byte-identical
+-- output. Organisation k's records depend only on (seed, k, now) and on the
+-- users of the organisations before it, so the output for --orgs N is a prefix
+-- of the output for any larger --orgs, and --records N is the first N lines.
+
+local USAGE = [[
+usage: lua5.4 tests/bench/gen.lua --orgs N [--seed S] [--records N] [--now YYYY-MM-DD]
+  --orgs N       number of organisations to generate (may be omitted with --records)
+  --seed S       integer seed (default 1)
+  --records N    stop after exactly N records (the last organisation may be partial)
+  --now DATE     evaluation date the data is shaped around (default 2026-11-25)
+Writes JSON Lines to stdout and a summary to stderr.
+]]
+
+local function die(msg)
+  io.stderr:write("gen.lua: ", msg, "\n", USAGE)
+  os.exit(2)
+end
+
+-- ---------------------------------------------------------------- arguments
+local opt_orgs, opt_seed, opt_records, opt_now = nil, 1, nil, "2026-11-25"
+do
+  local i = 1
+  while i <= #arg do
+    local a = arg[i]
+    local name, inline = a:match("^(%-%-[%w-]+)=(.*)$")
+    if not name then name = a end
+    if name == "-h" or name == "--help" then io.stdout:write(USAGE) os.exit(0) end
+    local v = inline
+    if v == nil then i = i + 1; v = arg[i] end
+    if v == nil then die("missing value for " .. name) end
+    if name == "--orgs" or name == "--seed" or name == "--records" then
+      local n = math.tointeger(tonumber(v))
+      if not n or n < 0 or (name ~= "--seed" and v:match("^%d+$") == nil) then
+        die("bad integer for " .. name .. ": " .. v)
+      end
+      if name == "--orgs" then opt_orgs = n
+      elseif name == "--seed" then opt_seed = n
+      else opt_records = n end
+    elseif name == "--now" then
+      opt_now = v
+    else
+      die("unknown option " .. a)
+    end
+    i = i + 1
+  end
+  if not opt_orgs and not opt_records then die("--orgs N (or --records N) is required") end
+end
+
+-- ---------------------------------------------------------------- dates
+-- Howard Hinnant's days_from_civil / civil_from_days, integer only.
+local function days_from_civil(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = y // 400
+  local yoe = y - era * 400
+  local mp = (m + 9) % 12
+  local doy = (153 * mp + 2) // 5 + d - 1
+  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+  return era * 146097 + doe - 719468
+end
+
+local function civil_from_days(z)
+  z = z + 719468
+  local era = z // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local d = doy - (153 * mp + 2) // 5 + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  return y, m, d
+end
+
+local NOW_DAY
+do
+  local y, m, d = opt_now:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  if not y or m < 1 or m > 12 or d < 1 or d > 31 then die("bad --now date: " .. opt_now) end
+  NOW_DAY = days_from_civil(y, m, d)
+  local y2, m2, d2 = civil_from_days(NOW_DAY)
+  if y2 ~= y or m2 ~= m or d2 ~= d then die("bad --now date: " .. opt_now) end
+  if y < 1975 or y > 9000 then die("--now out of range: " .. opt_now) end
+end
+local DAY = 86400
+local NOW = NOW_DAY * DAY                      -- epoch seconds of --now 00:00 UTC
+local NOW_Y, NOW_M = civil_from_days(NOW_DAY)
+local JAN1_DAY = days_from_civil(NOW_Y, 1, 1)  -- start of the year of --now
+local PREVJAN1_DAY = days_from_civil(NOW_Y - 1, 1, 1)
+
+local D2 = {}
+for i = 0, 99 do D2[i] = (i < 10 and "0" or "") .. i end
+
+local date_cache = {}
+local function dstr(day)               -- "YYYY-MM-DD"
+  local s = date_cache[day]
+  if s then return s end
+  local y, m, d = civil_from_days(day)
+  s = string.format("%04d-%02d-%02d", y, m, d)
+  date_cache[day] = s
+  return s
+end
+
+-- "THH:MM:SSZ" for every second of a day, built once (86,400 short strings).
+local HMS = {}
+for h = 0, 23 do
+  for mi = 0, 59 do
+    local pre = "T" .. D2[h] .. ":" .. D2[mi] .. ":"
+    local base = h * 3600 + mi * 60
+    for se = 0, 59 do HMS[base + se] = pre .. D2[se] .. "Z" end
+  end
+end
+
+local function tstr(ts)                -- "YYYY-MM-DDTHH:MM:SSZ"
+  local day = ts // DAY
+  return dstr(day) .. HMS[ts - day * DAY]
+end
+
+-- The 24 monthly periods ending with the month of --now, oldest first.
+local PERIODS, PV = {}, {}   -- PV[i]: the period and the start of the value
+do
+  local y, m = NOW_Y, NOW_M
+  for i = 24, 1, -1 do
+    PERIODS[i] = string.format("%04d-%02d", y, m)
+    PV[i] = PERIODS[i] .. '","value":'
+    m = m - 1
+    if m == 0 then m = 12; y = y - 1 end
+  end
+end
+
+-- ---------------------------------------------------------------- PRNG
+-- splitmix64 on Lua 5.4 wrapping 64-bit integers (hex literals wrap too).
+local GOLDEN = 0x9E3779B97F4A7C15
+local state = 0
+local function mix64(z)
+  z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
+  z = (z ~ (z >> 27)) * 0x94D049BB133111EB
+  return z ~ (z >> 31)
+end
+local INV53 = 1.0 / 9007199254740992.0
+-- rnd and rint are each a whole splitmix64 step (no nested call): ~150 draws per organisation.
+local function rnd()                   -- float in [0, 1)
+  local z = state + GOLDEN
+  state = z
+  z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
+  z = (z ~ (z >> 27)) * 0x94D049BB133111EB
+  return ((z ~ (z >> 31)) >> 11) * INV53
+end
+local function rint(lo, hi)            -- integer in [lo, hi]
+  local z = state + GOLDEN
+  state = z
+  z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
+  z = (z ~ (z >> 27)) * 0x94D049BB133111EB
+  return lo + ((z ~ (z >> 31)) >> 11) % (hi - lo + 1)
+end
+local SEED_BASE = mix64(opt_seed * GOLDEN + 0x5EED)
+local function seed_org(k) state = mix64(SEED_BASE ~ (k * GOLDEN)) end
+
+-- ---------------------------------------------------------------- domain tables
+-- Competencies, the codes that usually count for them, and their metrics.
+local COMPS = {
+  { id = "cloud-platform",          certs = { "AZ-104", "AZ-204", "AZ-305" },
+    assess = "TA-CLOUD",       metrics = { "azure_consumed_revenue" } },
+  { id = "data-analytics",          certs = { "DP-203", "DP-100", "PL-300" },
+    assess = "TA-DATA",        metrics = { "data_analytics_revenue" } },
+  { id = "security",                certs = { "AZ-500", "SC-200", "SC-300", "SC-100" },
+    assess = "TA-SECURITY",    metrics = { "security_revenue", "security_active_usage" } },
+  { id = "modern-workplace",        certs = { "MS-102", "MD-102", "MS-700" },
+    assess = "TA-MODERN-WORK", metrics = { "m365_active_usage", "m365_deployed_seats" } },
+  { id = "application-development", certs = { "AZ-204", "PL-400" },
+    assess = "TA-APPDEV",      metrics = { "appdev_new_customers" } },
+  { id = "devops",                  certs = { "AZ-400", "AZ-104" },
+    assess = "TA-DEVOPS",      metrics = { "devops_revenue" } },
+}
+local NCOMPS = #COMPS
+local ALL_CERTS = { "AZ-104", "AZ-204", "AZ-305", "AZ-400", "AZ-500", "DP-203", "DP-100",
+  "PL-300", "SC-200", "SC-300", "SC-100", "MS-102", "MD-102", "MS-700", "PL-400" }
+local ALL_ASSESS = { "TA-CLOUD", "TA-DATA", "TA-SECURITY", "TA-MODERN-WORK", "TA-APPDEV",
+  "TA-DEVOPS" }
+-- metric name -> kind: 1 revenue (0..20000/month), 2 usage/seats (0..1000), 3 new customers (0..5)
+local METRICS = { "azure_consumed_revenue", "data_analytics_revenue", "security_revenue",
+  "security_active_usage", "m365_active_usage", "m365_deployed_seats", "appdev_new_customers",
+  "devops_revenue" }
+local METRIC_KIND = {
+  azure_consumed_revenue = 1, data_analytics_revenue = 1, security_revenue = 1,
+  devops_revenue = 1, security_active_usage = 2, m365_active_usage = 2,
+  m365_deployed_seats = 2, appdev_new_customers = 3,
+}
+-- Monthly base value ranges per tier (0 weak .. 3 very strong).
+local REV_LO   = { [0] = 0,   1300, 5200, 15500 }
+local REV_HI   = { [0] = 1000, 4800, 13000, 19500 }
+local USE_LO   = { [0] = 0,   80,  300, 700 }
+local USE_HI   = { [0] = 80,  300, 700, 1000 }
+local NEWC_MAX = { [0] = 1,   2,   4,   5 }
+-- VS[v]: a metric value and the end of its line, for every value the generator can produce.
+local VS = {}
+for v = 0, 20000 do VS[v] = v .. "}\n" end
+local OVERRIDE_REASONS = { "exam taken under old MSA", "transcript verified manually",
+  "certification earned at acquired company", "achievement feed missing for region" }
+
+-- ---------------------------------------------------------------- output
+local buf, nbuf = {}, 0
+local out = io.stdout
+local function flush()
+  if nbuf > 0 then
+    out:write(table.concat(buf, "", 1, nbuf))
+    nbuf = 0
+  end
+end
+
+local c_org, c_user, c_left, c_link, c_move, c_ach, c_metric, c_override, c_member =
+  0, 0, 0, 0, 0, 0, 0, 0, 0
+
+-- Users of earlier organisations, as targets for MSAs moving between organisations (R7).
+local RING_SIZE = 4096
+local ring, ring_n = {}, 0
+
+-- ---------------------------------------------------------------- one organisation
+local org_users, org_joined = {}, {}
+local link_msa, link_at, nlinks = {}, {}, 0
+local focus = {}
+local used = {}
+
+local function gen_org(k)
+  seed_org(k)
+  local oid = string.format("o%06d", k)
+  nbuf = nbuf + 1
+  buf[nbuf] = '{"type":"org","id":"' .. oid .. '","name":"Org ' .. k .. '"}\n'
+  c_org = c_org + 1
+
+  -- Tier: 0 weak (most qualify for nothing), 1 silver-ish, 2 gold-ish.
+  local u = rnd()
+  local tier = u < 0.45 and 0 or (u < 0.85 and 1 or 2)
+  local nusers
+  if tier == 0 then nusers = rint(3, 10)
+  elseif tier == 1 then nusers = rint(7, 15)
+  else nusers = rint(12, 20) end
+
+  -- Focus competencies: 1 (60%), 2 (30%) or 3 (10%) distinct ones.
+  u = rnd()
+  local nfocus = u < 0.6 and 1 or (u < 0.9 and 2 or 3)
+  for i = 1, NCOMPS do used[i] = false end
+  for i = 1, nfocus do
+    local c
+    repeat c = rint(1, NCOMPS) until not used[c]
+    used[c] = true
+    focus[i] = COMPS[c]
+  end
+  local p_focus = tier == 0 and 0.35 or (tier == 1 and 0.75 or 0.85)
+
+  -- Users.
+  local upre = '{"type":"user","id":"' .. oid .. "-u"
+  local uorg = '","org":"' .. oid .. '","name":"User '
+  for i = 1, nusers do
+    local uid = oid .. "-u" .. D2[i]
+    local jday = NOW_DAY - rint(30, 4 * 365)
+    org_users[i] = uid
+    org_joined[i] = jday
+    nbuf = nbuf + 1
+    buf[nbuf] = upre .. D2[i] .. uorg .. i .. '","joined":"' .. dstr(jday) .. '"}\n'
+  end
+  c_user = c_user + nusers
+
+  -- MSA links: one MSA per user, 5% a second one.
+  nlinks = 0
+  local lpre = '{"type":"msa_link","msa":"'
+  for i = 1, nusers do
+    local uid = org_users[i]
+    local nm = rnd() < 0.05 and 2 or 1
+    for j = 1, nm do
+      local msa = j == 1 and (uid .. "@msa.example") or (uid .. "-b@msa.example")
+      local at
+      if rnd() < 0.005 then
+        at = NOW - rint(1, DAY - 1)                       -- associated in the last 24 hours
+      else
+        at = org_joined[i] * DAY + rint(0, 60 * DAY)
+        if at >= NOW then at = NOW - rint(DAY, 3 * DAY) end
+      end
+      nlinks = nlinks + 1
+      link_msa[nlinks] = msa
+      link_at[nlinks] = at
+      nbuf = nbuf + 1
+      buf[nbuf] = lpre .. msa .. '","user":"' .. uid .. '","at":"' .. tstr(at) .. '"}\n'
+    end
+  end
+  c_link = c_link + nlinks
+
+  -- Achievements: 1-2 per MSA, earned over the three years before --now.
+  local apre = '{"type":"achievement","msa":"'
+  local span = 3 * 365 * DAY
+  for l = 1, nlinks do
+    local msa = link_msa[l]
+    local na = rnd() < 0.45 and 2 or 1
+    local first
+    for _ = 1, na do
+      local code, assess
+      if rnd() < p_focus then
+        local c = focus[rint(1, nfocus)]
+        if rnd() < 0.15 then code, assess = c.assess, true
+        else local cs = c.certs; code = cs[rint(1, #cs)] end
+      elseif rnd() < 0.2 then code, assess = ALL_ASSESS[rint(1, #ALL_ASSESS)], true
+      else code = ALL_CERTS[rint(1, #ALL_CERTS)] end
+      if code ~= first then
+        first = code
+        local earned
+        if rnd() < 0.01 then earned = NOW - rint(1, DAY - 1)   -- within the last 24 hours
+        else earned = NOW - span + rint(0, span - 1) end
+        local eday = earned // DAY
+        local tail = '"}\n'
+        if assess then
+          if rnd() < 0.15 then tail = '","expires":"' .. dstr(eday + 365) .. '"}\n' end
+        elseif rnd() >= 0.1 then
+          tail = '","expires":"' .. dstr(eday + rint(365, 730)) .. '"}\n'
+        end
+        nbuf = nbuf + 1
+        buf[nbuf] = apre .. msa .. '","code":"' .. code .. '","kind":"' ..
+          (assess and "assessment" or "certification") .. '","earned":"' .. tstr(earned) .. tail
+        c_ach = c_ach + 1
+      end
+    end
+  end
+
+  -- An MSA moving to a user of an earlier organisation (R7): about 3% of organisations.
+  if ring_n > 0 and rnd() < 0.03 then
+    local l = rint(1, nlinks)
+    local from = link_at[l]
+    if from < NOW - 2 * DAY then
+      local target = ring[rint(1, ring_n < RING_SIZE and ring_n or RING_SIZE)]
+      local at = from + rint(DAY, NOW - from - 1)
+      nbuf = nbuf + 1
+      buf[nbuf] = lpre .. link_msa[l] .. '","user":"' .. target .. '","at":"' .. tstr(at) .. '"}\n'
+      c_move = c_move + 1
+    end
+  end
+
+  -- Departures: about 8% of users left (an update record with "left").
+  for i = 1, nusers do
+    if rnd() < 0.08 then
+      local j = org_joined[i]
+      nbuf = nbuf + 1
+      buf[nbuf] = upre .. D2[i] .. '","org":"' .. oid .. '","left":"' ..
+        dstr(rint(j + 1, NOW_DAY)) .. '"}\n'
+      c_left = c_left + 1
+    end
+  end
+
+  -- Metrics: 2-4 kinds, monthly for 24 months; focus competencies' metrics first.
+  local nmet = rint(2, 4)
+  local chosen, nch = {}, 0
+  local is_focus = {}
+  for i = 1, nfocus do
+    local ms = focus[i].metrics
+    for j = 1, #ms do
+      local m = ms[j]
+      if nch < nmet and not is_focus[m] then
+        nch = nch + 1; chosen[nch] = m; is_focus[m] = true
+      end
+    end
+  end
+  while nch < nmet do
+    local m = METRICS[rint(1, #METRICS)]
+    local dup = false
+    for j = 1, nch do if chosen[j] == m then dup = true break end end
+    if not dup then nch = nch + 1; chosen[nch] = m end
+  end
+  for j = 1, nch do
+    local m = chosen[j]
+    local t
+    u = rnd()
+    if is_focus[m] then
+      if tier == 0 then t = u < 0.7 and 0 or 1
+      elseif tier == 1 then t = u < 0.15 and 0 or (u < 0.9 and 1 or 2)
+      else t = u < 0.15 and 1 or (u < 0.7 and 2 or 3) end
+    else
+      t = u < 0.7 and 0 or (u < 0.95 and 1 or 2)
+    end
+    local kind = METRIC_KIND[m]
+    local mpre = '{"type":"metric","org":"' .. oid .. '","metric":"' .. m .. '","period":"'
+    -- Hot loop (two thirds of all lines): the PRNG is inlined, one draw per month, and
+    -- each line goes to the buffer as three pieces instead of a concatenated string.
+    local n, s = nbuf, state
+    if kind == 3 then
+      local mx1 = NEWC_MAX[t] + 1
+      local quiet = t == 0                          -- weak: 70% of months have none
+      for p = 1, 24 do
+        s = s + GOLDEN
+        local z = s
+        z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
+        z = (z ~ (z >> 27)) * 0x94D049BB133111EB
+        z = (z ~ (z >> 31)) >> 11
+        local v = z % mx1
+        if quiet and (z >> 16) % 10 < 7 then v = 0 end
+        buf[n + 1] = mpre; buf[n + 2] = PV[p]; buf[n + 3] = VS[v]
+        n = n + 3
+      end
+    else
+      local base, cap
+      if kind == 1 then base, cap = rint(REV_LO[t], REV_HI[t]), 20000
+      else base, cap = rint(USE_LO[t], USE_HI[t]), 1000 end
+      s = state
+      for p = 1, 24 do
+        s = s + GOLDEN
+        local z = s
+        z = (z ~ (z >> 30)) * 0xBF58476D1CE4E5B9
+        z = (z ~ (z >> 27)) * 0x94D049BB133111EB
+        z = (z ~ (z >> 31)) >> 11
+        local v = 0
+        if z % 25 ~= 0 then                         -- 4% of months report nothing
+          v = base * (700 + (z >> 16) % 601) // 1000 -- base x 0.7 .. 1.3
+          if v > cap then v = cap end
+        end
+        buf[n + 1] = mpre; buf[n + 2] = PV[p]; buf[n + 3] = VS[v]
+        n = n + 3
+      end
+    end
+    nbuf, state = n, s
+  end
+  c_metric = c_metric + 24 * nch
+
+  -- Overrides: about 1% of organisations.
+  if rnd() < 0.01 then
+    local c = focus[rint(1, nfocus)]
+    local cs = c.certs
+    nbuf = nbuf + 1
+    buf[nbuf] = '{"type":"override","org":"' .. oid .. '","competency":"' .. c.id ..
+      '","code":"' .. cs[rint(1, #cs)] .. '","people":' .. rint(1, 2) .. ',"reason":"' ..
+      OVERRIDE_REASONS[rint(1, #OVERRIDE_REASONS)] .. '","by":"ops@example.com","until":"' ..
+      dstr(NOW_DAY + rint(-60, 400)) .. '"}\n'
+    c_override = c_override + 1
+  end
+
+  -- Memberships: about 5% of organisations, mostly the stronger ones.
+  local p_member = tier == 0 and 0.01 or (tier == 1 and 0.06 or 0.15)
+  if rnd() < p_member then
+    local c = focus[rint(1, nfocus)]
+    local level = (tier == 2 and rnd() < 0.6) and "gold" or "silver"
+    local bday
+    if rnd() < 0.7 and NOW_DAY > JAN1_DAY then bday = rint(JAN1_DAY, NOW_DAY - 1)
+    else bday = rint(PREVJAN1_DAY, JAN1_DAY - 1) end
+    nbuf = nbuf + 1
+    buf[nbuf] = '{"type":"membership","org":"' .. oid .. '","competency":"' .. c.id ..
+      '","level":"' .. level .. '","bought":"' .. tstr(bday * DAY + rint(0, DAY - 1)) ..
+      '","by":"admin@example.com"}\n'
+    c_member = c_member + 1
+  end
+
+  -- This organisation's users become targets for later moves.
+  for i = 1, nusers do
+    ring_n = ring_n + 1
+    ring[(ring_n - 1) % RING_SIZE + 1] = org_users[i]
+  end
+end
+
+-- ---------------------------------------------------------------- main loop
+local total = 0
+local k = 0
+local limit = opt_records
+local started = os.clock()
+local function lines_so_far()
+  return c_org + c_user + c_left + c_link + c_move + c_ach + c_metric + c_override + c_member
+end
+while (not opt_orgs or k < opt_orgs) and (not limit or total < limit) do
+  k = k + 1
+  local before = nbuf
+  gen_org(k)
+  local after = lines_so_far()
+  if limit and after > limit then
+    -- Keep the first (limit - total) lines of this organisation. Every line refers only to
+    -- lines before it, so any prefix is valid input. Undo the counts of the cut lines.
+    local chunk = table.concat(buf, "", before + 1, nbuf)
+    local keep, pos = limit - total, 0
+    for _ = 1, keep do pos = chunk:find("\n", pos + 1, true) end
+    local prev = keep > 0 and chunk:sub(1, pos - 1):match("([^\n]*)$") or ""
+    for line in chunk:sub(pos + 1):gmatch("[^\n]+") do
+      local t = line:match('^{"type":"([%w_]+)"')
+      if t == "org" then c_org = c_org - 1
+      elseif t == "user" then
+        if line:find('"left":', 1, true) then c_left = c_left - 1 else c_user = c_user - 1 end
+      elseif t == "msa_link" then
+        -- a move is the only msa_link that follows an achievement
+        if prev:match('^{"type":"achievement"') then c_move = c_move - 1
+        else c_link = c_link - 1 end
+      elseif t == "achievement" then c_ach = c_ach - 1
+      elseif t == "metric" then c_metric = c_metric - 1
+      elseif t == "override" then c_override = c_override - 1
+      elseif t == "membership" then c_member = c_member - 1 end
+      prev = line
+    end
+    buf[before + 1] = chunk:sub(1, pos)
+    nbuf = before + 1
+    after = limit
+  end
+  total = after
+  if nbuf >= 16384 then flush() end
+end
+flush()
+out:flush()
+
+io.stderr:write(string.format(
+  "gen.lua: seed=%d now=%s orgs=%d records=%d (org=%d user=%d user_left=%d msa_link=%d " ..
+  "msa_move=%d achievement=%d metric=%d override=%d membership=%d) cpu=%.1fs\n",
+  opt_seed, opt_now, c_org, total, c_org, c_user, c_left, c_link, c_move, c_ach, c_metric,
+  c_override, c_member, os.clock() - started))
+if opt_orgs and limit and total < limit then
+  io.stderr:write("gen.lua: warning: --orgs ran out before --records was reached\n")
+end

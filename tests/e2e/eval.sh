@@ -1,0 +1,80 @@
+# attain check / eval / status end to end: the shipped policies on the examples; a broken
+# policy of each kind (syntax error, runtime error, endless loop, unbounded allocation)
+# fails alone with file:line while every other competency is evaluated and stored; the
+# same facts, policies and --at give byte-identical JSON.
+. "$(dirname "$0")/lib.bash"
+
+P="$ATTAIN_SOURCE_DIR/policies"
+"$ATTAIN" --db a.db init >/dev/null
+"$ATTAIN" --db a.db import "$ATTAIN_SOURCE_DIR"/examples/facts.jsonl >/dev/null
+
+out=$("$ATTAIN" --policies "$P" check)
+expect_contains "check passes on the shipped policies" "$out" "6 policies ok"
+
+"$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --json > first.jsonl 2>/dev/null
+"$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --json > second.jsonl 2>/dev/null
+expect_eq "eval --json twice at the same --at is byte-identical" "$(cmp first.jsonl second.jsonl && echo same)" same
+expect_eq "one line per organisation x competency" "$(wc -l < first.jsonl)" 36
+expect_contains "contoso is silver in cloud-platform" "$(grep '"org":"contoso","competency":"cloud-platform"' first.jsonl)" '"level":"silver"'
+expect_eq "results are stored, one per organisation x competency" "$(sqlite3 a.db 'SELECT count(*) FROM result')" 36
+expect_eq "the stored results name the policy set version" \
+  "$(sqlite3 a.db 'SELECT count(DISTINCT policy) FROM result')" 1
+"$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-26 >/dev/null 2>&1
+expect_eq "re-evaluating replaces results instead of adding rows" "$(sqlite3 a.db 'SELECT count(*) FROM result')" 36
+
+# A policy directory with one broken policy of each kind next to good ones.
+mkdir bad
+cp "$P"/cloud-platform.lua "$P"/security.lua bad/
+cat > bad/syntax.lua <<'LUA'
+local a = require "attain"
+return a.competency {
+  id = "syntax" name = "Syntax",
+}
+LUA
+write_custom() { # FILE ID MEASURE-BODY
+  cat > "bad/$1.lua" <<LUA
+local a = require "attain"
+return a.competency {
+  id = "$1", name = "$1",
+  paths = {
+    a.path { id = "p", level = "silver",
+      a.goal { label = "custom", need = 1, measure = function(org, now)
+        $2
+      end } },
+  },
+}
+LUA
+}
+write_custom runtime 'return org.nothing.here'
+write_custom loop 'while true do end'
+write_custom hog 'local t = {} for i = 1, math.huge do t[i] = ("x"):rep(1024) .. i end'
+
+set +e
+out=$("$ATTAIN" --policies bad check 2>&1); rc=$?
+set -e
+expect_eq "check exits 1 on a broken policy" "$rc" 1
+expect_contains "check names the syntax error's file and line" "$out" "bad/syntax.lua:3: failed to compile:"
+
+set +e
+"$ATTAIN" --db a.db --policies bad eval --at 2026-11-25 --org contoso --json > bad.jsonl 2> bad.err; rc=$?
+set -e
+expect_eq "eval exits 1 when a policy fails" "$rc" 1
+expect_contains "the syntax error is reported in its row" "$(grep '"competency":"syntax"' bad.jsonl)" '"error":"bad/syntax.lua:3: failed to compile:'
+expect_contains "the runtime error names file and line" "$(grep '"competency":"runtime"' bad.jsonl)" '"error":"bad/runtime.lua:7: failed to run:'
+expect_contains "the endless loop hits the instruction budget" "$(grep '"competency":"loop"' bad.jsonl)" 'instruction budget'
+expect_contains "the unbounded allocation hits the memory budget" "$(grep '"competency":"hog"' bad.jsonl)" 'memory budget'
+expect_contains "the other competencies are still evaluated" "$(grep '"competency":"cloud-platform"' bad.jsonl)" '"level":"silver","membership"'
+expect_contains "... and security too" "$(grep '"competency":"security"' bad.jsonl)" '"error":null'
+expect_eq "every competency has its row" "$(wc -l < bad.jsonl)" 6
+expect_eq "the failed rows are stored with their error" \
+  "$(sqlite3 a.db "SELECT count(*) FROM result r JOIN org o USING (oid) WHERE o.key = 'contoso' AND error IS NOT NULL")" 4
+
+out=$("$ATTAIN" --db a.db --policies "$P" status contoso --at 2026-11-25)
+expect_contains "status shows the level" "$out" "Cloud Platform (cloud-platform): silver"
+expect_contains "status shows have/need with a bar" "$out" "[##########] 2/2  2 certified people (AZ-104, AZ-204, AZ-305)"
+expect_contains "status explains who does not count and why" "$out" "c-cid AZ-305 (MSA c-cid@msa.example): left the organisation (since 2026-10-01)"
+set +e
+"$ATTAIN" --db a.db --policies "$P" status nobody >/dev/null 2>&1; rc=$?
+set -e
+expect_eq "status of an unknown organisation exits 65" "$rc" 65
+finish
