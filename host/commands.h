@@ -9,5 +9,7 @@ extern const cli_command cmd_import;
 extern const cli_command cmd_check;
 extern const cli_command cmd_eval;
 extern const cli_command cmd_status;
+extern const cli_command cmd_membership;
+extern const cli_command cmd_profile;
 
 #endif

@@ -109,26 +109,38 @@ static int people_cause(phrases *p, json_t *e, const char *floor_iso, const char
   return 1;
 }
 
-/* Causes of falling short of `level` in an explained result (paths JSON). */
+/* Causes of falling short of `level` in an explained result (paths JSON): the people
+ * and achievements that stopped counting since the membership was bought, across every
+ * path of that level; failing any, the goals short on the path closest to being met. */
 static void causes(phrases *p, json_t *paths, const char *level, const char *floor_iso,
                    const char *at_iso) {
   size_t i, j, k;
-  json_t *path, *goal, *e;
+  json_t *path, *goal, *e, *closest = NULL;
+  size_t closest_short = SIZE_MAX;
+  int found = 0;
   json_array_foreach(paths, i, path) {
     if (strcmp(jstr(path, "level"), level) != 0 || json_is_true(json_object_get(path, "met")))
       continue;
+    size_t short_goals = 0;
     json_array_foreach(json_object_get(path, "goals"), j, goal) {
       if (json_is_true(json_object_get(goal, "met"))) continue;
-      int found = 0;
+      short_goals++;
       json_t *excluded = json_object_get(json_object_get(goal, "detail"), "excluded");
       json_array_foreach(excluded, k, e) found |= people_cause(p, e, floor_iso, at_iso);
-      if (!found) {
-        char have[32], need[32];
-        number(have, sizeof have, json_object_get(goal, "have"));
-        number(need, sizeof need, json_object_get(goal, "need"));
-        add(p, "%s: have %s, need %s", jstr(goal, "label"), have, need);
-      }
     }
+    if (short_goals < closest_short) {
+      closest_short = short_goals;
+      closest = path;
+    }
+  }
+  if (found || !closest) return;
+  json_array_foreach(json_object_get(closest, "goals"), j, goal) {
+    if (json_is_true(json_object_get(goal, "met"))) continue;
+    char have[32], need[32];
+    number(have, sizeof have, json_object_get(goal, "have"));
+    number(need, sizeof need, json_object_get(goal, "need"));
+    add(p, "%s path %s: %s: have %s, need %s", level, jstr(closest, "id"), jstr(goal, "label"),
+        have, need);
   }
 }
 
@@ -137,7 +149,7 @@ static int explain_causes(policy_runtime *rt, int p, const facts_org *o, int64_t
                           int64_t metrics_at, int level, int64_t floor, lifecycle *out) {
   jsonw w;
   jsonw_init(&w);
-  policy_eval_args args = {t, metrics_at, 1};
+  policy_eval_args args = {t, metrics_at, POLICY_REPORT_EXPLAIN};
   policy_result res;
   policy_runtime_eval(rt, p, o, &args, &w, &res);
   if (res.failed) {
@@ -162,7 +174,7 @@ static int level_at(policy_runtime *rt, int p, const facts_org *o, int64_t t, in
                     lifecycle *out) {
   jsonw w;
   jsonw_init(&w);
-  policy_eval_args args = {t, metrics_at, 0};
+  policy_eval_args args = {t, metrics_at, POLICY_REPORT_LEVEL};
   policy_result res;
   policy_runtime_eval(rt, p, o, &args, &w, &res);
   jsonw_free(&w);
@@ -246,9 +258,9 @@ void lifecycle_assess(policy_runtime *rt, int p, const facts_org *o, int64_t at,
     break;
   case LC_EXPIRED:
     isotime_format_date(out->bought, d1);
-    isotime_format_date(out->end, d2);
+    isotime_format_date(out->end - 1, d2);
     snprintf(out->cause, sizeof out->cause,
-             "the %s membership bought on %s ended on %s without renewal",
+             "the %s membership bought on %s ended after %s without renewal",
              level_names[out->mlevel], d1, d2);
     break;
   }
@@ -258,7 +270,7 @@ int lifecycle_shortfall(policy_runtime *rt, int p, const facts_org *o, int64_t a
                         char *why, size_t whysz) {
   jsonw w;
   jsonw_init(&w);
-  policy_eval_args args = {at, at, 0};
+  policy_eval_args args = {at, at, POLICY_REPORT_PATHS};
   policy_result res;
   policy_runtime_eval(rt, p, o, &args, &w, &res);
   if (res.failed) {

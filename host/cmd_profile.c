@@ -1,0 +1,161 @@
+/* cmd_profile.c — `attain profile ORG`: the business profile customers see (R9, R16).
+ *
+ * The organisation's package is the highest level of its memberships in force. With a
+ * silver package the profile shows every competency attained, at silver; with a gold
+ * package, silver and gold competencies at the level attained. A membership at risk keeps
+ * showing its level until its year ends (R13). Each entry lists the benefits its policy
+ * declares for that level (R1). */
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "eval.h"
+#include "isotime.h"
+#include "jsonw.h"
+#include "lifecycle.h"
+#include "policy.h"
+#include "store.h"
+#include "store_read.h"
+
+enum { OPT_AT, OPT_JSON };
+
+static const char *const level_names[] = {NULL, "silver", "gold"};
+
+typedef struct profile {
+  attain_ctx *ctx;
+  policy_set *set;
+  policy_runtime *rt;
+  int64_t at;
+  int json;
+  int errors;
+} profile;
+
+static int in_force(const eval_row *row) {
+  return !row->error && (row->state == LC_ACTIVE || row->state == LC_AT_RISK);
+}
+
+static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
+  profile *pr = arg;
+  int package = 0;
+  for (int r = 0; r < c->nrows; r++)
+    if (in_force(&c->rows[r]) && c->rows[r].mlevel > package) package = c->rows[r].mlevel;
+  char at[ISOTIME_BUFSZ];
+  isotime_format(pr->at, at);
+  jsonw w;
+  jsonw_init(&w);
+  if (pr->json) {
+    jsonw_obj_begin(&w);
+    jsonw_key(&w, "org");
+    jsonw_str(&w, c->nrows ? c->rows[0].org : "");
+    jsonw_key(&w, "at");
+    jsonw_str(&w, at);
+    jsonw_key(&w, "package");
+    jsonw_str(&w, level_names[package]);
+    jsonw_key(&w, "competencies");
+    jsonw_arr_begin(&w);
+  } else if (c->nrows) {
+    fprintf(pr->ctx->out, "%s business profile as of %s: %s\n", c->rows[0].org, at,
+            package ? level_names[package] : "no membership in force (nothing shown)");
+  }
+  int shown = 0;
+  for (int r = 0; r < c->nrows; r++) {
+    const eval_row *row = &c->rows[r];
+    if (row->error) {
+      pr->errors++;
+      fprintf(pr->ctx->err, "%s\n", row->error);
+      continue;
+    }
+    int level = row->level < package ? row->level : package;
+    if (in_force(row) && row->mlevel > level) level = row->mlevel; /* R13 */
+    if (!level) continue;
+    const policy_file *f = &pr->set->files[row->policy];
+    jsonw benefits;
+    jsonw_init(&benefits);
+    if (policy_runtime_benefits(pr->rt, row->policy, level_names[level], &benefits, err, errsz)) {
+      jsonw_free(&benefits);
+      jsonw_free(&w);
+      return -1;
+    }
+    shown++;
+    if (pr->json) {
+      jsonw_obj_begin(&w);
+      jsonw_key(&w, "competency");
+      jsonw_str(&w, f->stem);
+      jsonw_key(&w, "name");
+      jsonw_str(&w, f->name);
+      jsonw_key(&w, "level");
+      jsonw_str(&w, level_names[level]);
+      jsonw_key(&w, "state");
+      jsonw_str(&w, lifecycle_state_name(row->state));
+      jsonw_key(&w, "benefits");
+      jsonw_raw(&w, benefits.buf, benefits.len);
+      w.need_sep = 1;
+      jsonw_obj_end(&w);
+    } else {
+      fprintf(pr->ctx->out, "  %s (%s): %s%s\n    benefits: %s\n", f->name, f->stem,
+              level_names[level], row->state == LC_AT_RISK ? " (renewal at risk)" : "",
+              benefits.buf);
+    }
+    jsonw_free(&benefits);
+  }
+  if (pr->json) {
+    jsonw_arr_end(&w);
+    jsonw_obj_end(&w);
+    fprintf(pr->ctx->out, "%s\n", w.buf);
+  } else if (package && !shown) {
+    fprintf(pr->ctx->out, "  (no competency attained)\n");
+  }
+  jsonw_free(&w);
+  return 0;
+}
+
+static int run(attain_ctx *ctx, const cli_args *args) {
+  char err[1024];
+  profile pr = {.ctx = ctx, .json = args->value[OPT_JSON] != NULL};
+  int rc = cli_time_arg(&cmd_profile, ctx, args->value[OPT_AT], &pr.at);
+  if (rc) return rc;
+  store *s;
+  if (store_open(&s, ctx->db, 0, err, sizeof err)) {
+    fprintf(ctx->err, "attain profile: %s\n", err);
+    return CLI_EXIT_PROBLEMS;
+  }
+  int64_t oid;
+  rc = store_org_lookup(s, args->pos[0], &oid, err, sizeof err);
+  store_close(s);
+  if (rc) {
+    fprintf(ctx->err, "attain profile: %s\n", err);
+    return rc == STORE_ENOTFOUND ? CLI_EXIT_DATA : CLI_EXIT_PROBLEMS;
+  }
+  if (policy_set_load(&pr.set, ctx->policies, NULL, err, sizeof err) ||
+      policy_runtime_new(&pr.rt, pr.set, err, sizeof err)) {
+    fprintf(ctx->err, "attain profile: %s\n", err);
+    if (pr.set) policy_set_unref(pr.set);
+    return CLI_EXIT_PROBLEMS;
+  }
+  eval_request req = {.db = ctx->db, .set = pr.set, .at = pr.at, .lo = oid, .hi = oid,
+                      .workers = 1, .report = POLICY_REPORT_LEVEL, .on_chunk = on_chunk,
+                      .arg = &pr};
+  eval_stats stats;
+  rc = eval_run(&req, &stats, err, sizeof err);
+  if (rc) fprintf(ctx->err, "attain profile: %s\n", err);
+  policy_runtime_free(pr.rt);
+  policy_set_unref(pr.set);
+  return rc || pr.errors ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+}
+
+const cli_command cmd_profile = {
+    .name = "profile",
+    .usage = "ORG [--at TIME] [--json]",
+    .summary = "show the business profile customers see",
+    .help = "Shows the competencies on ORG's business profile as of --at (default: now), with\n"
+            "the benefits each competency declares for its level (R9, R16). With a silver\n"
+            "package (the highest membership in force) every competency attained shows at\n"
+            "silver; with a gold package, silver and gold competencies show at the level\n"
+            "attained. A membership whose renewal is at risk keeps showing until it ends\n"
+            "(R13). Nothing shows without a membership in force.",
+    .min_pos = 1,
+    .max_pos = 1,
+    .options = {{"at", "TIME", "as of this time, ISO 8601 (default: now)"},
+                {"json", NULL, "print JSON"}},
+    .run = run,
+};
