@@ -12,7 +12,7 @@
 #include "store.h"
 #include "store_read.h"
 
-enum { OPT_AT, OPT_ORG, OPT_JSON, OPT_WORKERS };
+enum { OPT_AT, OPT_ORG, OPT_JSON, OPT_WORKERS, OPT_DUE };
 
 static const char *const level_names[] = {NULL, "silver", "gold"};
 
@@ -65,6 +65,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     if (workers < 1 || workers > 64)
       return cli_usage_error(&cmd_eval, ctx->err, "--workers must be from 1 to 64");
   }
+  if (args->value[OPT_DUE] && args->value[OPT_ORG])
+    return cli_usage_error(&cmd_eval, ctx->err, "--due and --org exclude each other");
   if (store_open(&st.s, ctx->db, 0, err, sizeof err)) {
     fprintf(ctx->err, "attain eval: %s\n", err);
     return CLI_EXIT_PROBLEMS;
@@ -90,6 +92,18 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     store_close(st.s);
     return CLI_EXIT_PROBLEMS;
   }
+  int64_t *due = NULL;
+  if (args->value[OPT_DUE]) {
+    size_t n;
+    if (store_orgs_due(st.s, st.set->version, st.at, &due, &n, err, sizeof err)) {
+      fprintf(ctx->err, "attain eval: %s\n", err);
+      policy_set_unref(st.set);
+      store_close(st.s);
+      return CLI_EXIT_PROBLEMS;
+    }
+    req.oids = due;
+    req.noids = n;
+  }
   for (int i = 0; i < st.set->nfiles; i++)
     if (st.set->files[i].problem) fprintf(ctx->err, "%s\n", st.set->files[i].problem);
   req.set = st.set;
@@ -108,6 +122,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
           (long long)stats.errors, (long long)st.stored.transitions,
           (long long)st.stored.alerts_raised, (long long)st.stored.alerts_cleared, st.set->version);
   jsonw_free(&st.line);
+  free(due);
   policy_set_unref(st.set);
   store_close(st.s);
   return rc || stats.errors ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
@@ -115,19 +130,23 @@ static int run(attain_ctx *ctx, const cli_args *args) {
 
 const cli_command cmd_eval = {
     .name = "eval",
-    .usage = "[--at TIME] [--org ID] [--json]",
+    .usage = "[--at TIME] [--org ID | --due] [--json]",
     .summary = "evaluate organisations and store the results",
     .help = "Evaluates every competency policy for every organisation (or --org ID) as of\n"
             "--at (default: now), stores the latest result per organisation x competency\n"
             "tagged with the policy set's version, and prints the levels reached (with\n"
             "--json: one JSON object per organisation and competency, docs/eval.md).\n"
             "A failing policy gives an error in its own rows and exit code 1; every other\n"
-            "competency is still evaluated and stored.",
+            "competency is still evaluated and stored. With --due, only organisations whose\n"
+            "facts changed since their last evaluation, that were evaluated by another policy\n"
+            "set, or that reached a time boundary (a 24-hour wait ending, an expiry, a month\n"
+            "starting, a membership year ending) are evaluated: an incremental sweep.",
     .min_pos = 0,
     .max_pos = 0,
     .options = {{"at", "TIME", "evaluation time, ISO 8601 (default: now)"},
                 {"org", "ID", "evaluate this organisation only"},
                 {"json", NULL, "print JSON Lines"},
-                {"workers", "N", "worker threads (default: one per core)"}},
+                {"workers", "N", "worker threads (default: one per core)"},
+                {"due", NULL, "only organisations whose results may have changed"}},
     .run = run,
 };

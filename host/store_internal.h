@@ -58,6 +58,9 @@
                        "ON CONFLICT(oid, competency, bought) DO UPDATE SET "                  \
                        "level = excluded.level, bought_by = excluded.bought_by "              \
                        "WHERE (level, bought_by) IS NOT (excluded.level, excluded.bought_by)") \
+  X(ORGS_DUE, "SELECT o.oid FROM org o LEFT JOIN evaluation e ON e.oid = o.oid "               \
+              "WHERE e.oid IS NULL OR e.rev <> o.rev OR e.policy <> :policy "                 \
+              "OR e.next_change <= :now ORDER BY o.oid")                                      \
   X(ORG_MAX, "SELECT coalesce(max(oid), 0) FROM org")                                          \
   X(RANGE_ORGS, "SELECT oid, key, rev FROM org WHERE oid BETWEEN :lo AND :hi ORDER BY oid")    \
   X(RANGE_USERS, "SELECT oid, uid, key, joined, left_at FROM user "                            \

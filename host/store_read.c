@@ -5,6 +5,7 @@
 #include "store_read.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "store_internal.h"
 
@@ -145,6 +146,40 @@ int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *si
     rc = each_row(s, STMT_RANGE_ALERTS, lo, hi, alert_row, sink, arg, "reading alerts", err, errsz);
   sqlite3_exec(s->db, rc == STORE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
   return rc;
+}
+
+int store_orgs_due(store *s, const char *policy, int64_t now, int64_t **oids, size_t *n,
+                   char *err, size_t errsz) {
+  *oids = NULL;
+  *n = 0;
+  sqlite3_stmt *st = store_stmt(s, STMT_ORGS_DUE, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_text(st, ":policy", policy);
+  store_bind_int(st, ":now", now);
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 1024;
+      int64_t *p = realloc(*oids, cap * sizeof *p);
+      if (!p) {
+        sqlite3_reset(st);
+        free(*oids);
+        *oids = NULL;
+        snprintf(err, errsz, "out of memory");
+        return STORE_ERROR;
+      }
+      *oids = p;
+    }
+    (*oids)[(*n)++] = sqlite3_column_int64(st, 0);
+  }
+  if (rc != SQLITE_DONE) {
+    free(*oids);
+    *oids = NULL;
+    return store_fail(s, st, "finding organisations due", err, errsz);
+  }
+  sqlite3_reset(st);
+  return STORE_OK;
 }
 
 int store_org_max(store *s, int64_t *oid, char *err, size_t errsz) {

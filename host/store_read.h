@@ -63,6 +63,13 @@ typedef struct store_read_sink {
 int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *sink, void *arg,
                      char *err, size_t errsz);
 
+/* The organisations whose stored evaluation may be stale at `now` for policy set
+ * `policy`: never evaluated, facts changed since (org.rev), evaluated by another set, or
+ * past the earliest time their results could change by themselves. A sorted, malloc'd
+ * array in *oids (caller frees). */
+int store_orgs_due(store *s, const char *policy, int64_t now, int64_t **oids, size_t *n,
+                   char *err, size_t errsz);
+
 /* The highest internal organisation id (0 when there is none). */
 int store_org_max(store *s, int64_t *oid, char *err, size_t errsz);
 
