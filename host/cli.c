@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -116,4 +117,26 @@ int cli_time_arg(const cli_command *cmd, attain_ctx *ctx, const char *value, int
                          "--at must be an ISO 8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ), "
                          "got '%s'",
                          value);
+}
+
+int cli_duration_arg(const cli_command *cmd, attain_ctx *ctx, const char *option,
+                     const char *value, uint64_t *ms) {
+  char *end;
+  unsigned long long n = strtoull(value, &end, 10);
+  uint64_t unit = strcmp(end, "ms") == 0 ? 1
+                  : strcmp(end, "s") == 0 ? 1000
+                  : strcmp(end, "m") == 0 ? 60000
+                  : strcmp(end, "h") == 0 ? 3600000
+                                          : 0;
+  if (end == value || !unit || n == 0 || n > 1000000)
+    return cli_usage_error(cmd, ctx->err,
+                           "%s must be a positive duration such as 500ms, 30s, 10m or 2h, got '%s'",
+                           option, value);
+  *ms = n * unit;
+  return 0;
+}
+
+int cli_socket_path(const char *db, const char *given, char *buf, size_t size) {
+  int n = given ? snprintf(buf, size, "%s", given) : snprintf(buf, size, "%s.sock", db);
+  return n > 0 && (size_t)n < size && n < 100 ? 0 : -1; /* sun_path holds 108 bytes */
 }

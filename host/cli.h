@@ -61,4 +61,13 @@ int cli_time_arg(const cli_command *cmd, attain_ctx *ctx, const char *value, int
 int cli_usage_error(const cli_command *cmd, FILE *to, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A duration: a whole number followed by ms, s, m or h ("10m"). Returns 0, or reports a
+ * usage error naming `option` and returns CLI_EXIT_USAGE. */
+int cli_duration_arg(const cli_command *cmd, attain_ctx *ctx, const char *option,
+                     const char *value, uint64_t *ms);
+
+/* The daemon's control socket: `given`, or the database's path plus ".sock". Returns 0,
+ * or -1 if the path does not fit a Unix socket address. */
+int cli_socket_path(const char *db, const char *given, char *buf, size_t size);
+
 #endif

@@ -11,5 +11,7 @@ extern const cli_command cmd_eval;
 extern const cli_command cmd_status;
 extern const cli_command cmd_membership;
 extern const cli_command cmd_profile;
+extern const cli_command cmd_serve;
+extern const cli_command cmd_ctl;
 
 #endif

@@ -1,0 +1,104 @@
+/* cmd_ctl.c — `attain ctl`: talk to a running daemon over its control socket. Sends one
+ * JSON request line, prints the JSON reply line, exits 0 if it says "ok":true. */
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+
+enum { OPT_SOCKET, OPT_TIMEOUT };
+
+static int run(attain_ctx *ctx, const cli_args *args) {
+  const char *cmd = args->pos[0];
+  json_t *req;
+  if (strcmp(cmd, "eval") == 0) {
+    if (args->npos != 2) return cli_usage_error(&cmd_ctl, ctx->err, "eval needs ORG");
+    req = json_pack("{s:s, s:s}", "cmd", "eval", "org", args->pos[1]);
+  } else if (strcmp(cmd, "reload") == 0 || strcmp(cmd, "status") == 0 ||
+             strcmp(cmd, "sweep") == 0) {
+    if (args->npos != 1) return cli_usage_error(&cmd_ctl, ctx->err, "%s takes no argument", cmd);
+    req = json_pack("{s:s}", "cmd", cmd);
+  } else {
+    return cli_usage_error(&cmd_ctl, ctx->err,
+                           "unknown request '%s' (reload, status, sweep or eval ORG)", cmd);
+  }
+  uint64_t timeout_ms = 60000;
+  if (args->value[OPT_TIMEOUT]) {
+    int rc = cli_duration_arg(&cmd_ctl, ctx, "--timeout", args->value[OPT_TIMEOUT], &timeout_ms);
+    if (rc) {
+      json_decref(req);
+      return rc;
+    }
+  }
+  char path[256];
+  if (cli_socket_path(ctx->db, args->value[OPT_SOCKET], path, sizeof path)) {
+    json_decref(req);
+    return cli_usage_error(&cmd_ctl, ctx->err, "the socket path must be under 100 bytes");
+  }
+  char *line = json_dumps(req, JSON_COMPACT);
+  json_decref(req);
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  memcpy(sa.sun_path, path, strlen(path) + 1); /* cli_socket_path checked the length */
+  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    fprintf(ctx->err, "attain ctl: %s: cannot connect: %s (is `attain serve` running?)\n", path,
+            strerror(errno));
+    free(line);
+    if (fd >= 0) close(fd);
+    return CLI_EXIT_PROBLEMS;
+  }
+  size_t n = strlen(line);
+  line[n] = '\n'; /* json_dumps leaves room: the NUL becomes the newline */
+  ssize_t w = write(fd, line, n + 1);
+  free(line);
+  if (w != (ssize_t)(n + 1)) {
+    fprintf(ctx->err, "attain ctl: %s: write failed\n", path);
+    close(fd);
+    return CLI_EXIT_PROBLEMS;
+  }
+  char buf[1 << 16];
+  size_t len = 0;
+  for (;;) {
+    struct pollfd p = {fd, POLLIN, 0};
+    int pr = poll(&p, 1, (int)timeout_ms);
+    if (pr <= 0) {
+      fprintf(ctx->err, "attain ctl: no reply within %llu ms\n", (unsigned long long)timeout_ms);
+      close(fd);
+      return CLI_EXIT_PROBLEMS;
+    }
+    ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+    if (r <= 0) break;
+    len += (size_t)r;
+    if (memchr(buf, '\n', len) || len == sizeof buf - 1) break;
+  }
+  close(fd);
+  buf[len] = 0;
+  fputs(buf, ctx->out);
+  json_t *reply = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
+  int ok = json_is_true(json_object_get(reply, "ok"));
+  json_decref(reply);
+  return ok ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
+}
+
+const cli_command cmd_ctl = {
+    .name = "ctl",
+    .usage = "[--socket PATH] reload|status|sweep|eval ORG",
+    .summary = "talk to a running daemon",
+    .help = "Sends one request to `attain serve` over its control socket (--socket, default:\n"
+            "the database path + \".sock\") and prints the JSON reply. reload: compile and\n"
+            "validate the policy directory and swap it in if good (the reply says the result);\n"
+            "status: policy version, last reload, counters; sweep: queue a full sweep;\n"
+            "eval ORG: evaluate one organisation now and print its results. Exit code 0 when\n"
+            "the reply says ok.",
+    .min_pos = 1,
+    .max_pos = 2,
+    .options = {{"socket", "PATH", "control socket (default: DB.sock)"},
+                {"timeout", "DURATION", "how long to wait for the reply (default 60s)"}},
+    .run = run,
+};

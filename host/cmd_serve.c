@@ -1,0 +1,51 @@
+/* cmd_serve.c — `attain serve`: run the daemon (daemon.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "daemon.h"
+#include "store.h"
+
+enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS };
+
+static int run(attain_ctx *ctx, const cli_args *args) {
+  daemon_options o = {.db = ctx->db, .policies = ctx->policies, .every_ms = 600000,
+                      .log = {ctx->err, LOG_INFO}};
+  if (args->value[OPT_EVERY]) {
+    int rc = cli_duration_arg(&cmd_serve, ctx, "--every", args->value[OPT_EVERY], &o.every_ms);
+    if (rc) return rc;
+  }
+  if (args->value[OPT_LOG_LEVEL] && (o.log.min = log_level_parse(args->value[OPT_LOG_LEVEL])) < 0)
+    return cli_usage_error(&cmd_serve, ctx->err, "--log-level must be debug, info, warn or error");
+  if (args->value[OPT_WORKERS]) {
+    o.workers = atoi(args->value[OPT_WORKERS]);
+    if (o.workers < 1 || o.workers > 64)
+      return cli_usage_error(&cmd_serve, ctx->err, "--workers must be from 1 to 64");
+  }
+  char sock[256];
+  if (cli_socket_path(ctx->db, args->value[OPT_SOCKET], sock, sizeof sock))
+    return cli_usage_error(&cmd_serve, ctx->err, "the socket path must be under 100 bytes");
+  o.socket = sock;
+  return daemon_run(&o) ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+}
+
+const cli_command cmd_serve = {
+    .name = "serve",
+    .usage = "[--every DURATION] [--socket PATH] [--log-level LEVEL]",
+    .summary = "run the daemon: periodic sweeps, hot reload, control socket",
+    .help = "Keeps every organisation's results current: every --every (default 10m) it\n"
+            "evaluates the organisations whose facts changed, that reached a time boundary, or\n"
+            "that were evaluated by another policy set. It reloads the policy set when a file\n"
+            "under --policies changes, on SIGHUP, or on `attain ctl reload`; a set that fails\n"
+            "to compile or validate is refused and the last good one keeps serving. Control\n"
+            "socket: --socket (default: the database path + \".sock\"), mode 0600. Logs are\n"
+            "key=value lines on standard error. SIGTERM/SIGINT stop it cleanly (docs/daemon.md).",
+    .min_pos = 0,
+    .max_pos = 0,
+    .options = {{"every", "DURATION", "period of the incremental sweeps (default 10m)"},
+                {"socket", "PATH", "control socket (default: DB.sock)"},
+                {"log-level", "LEVEL", "debug, info, warn or error (default info)"},
+                {"workers", "N", "evaluation threads (default: one per core)"}},
+    .run = run,
+};

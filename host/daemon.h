@@ -1,0 +1,30 @@
+/* daemon.h — `attain serve`: a libuv loop that keeps every organisation's results current
+ * and takes new policies without a restart.
+ *
+ * The loop thread only schedules: timers, the policy directory watch, signals and the
+ * control socket. Evaluation runs off it, one job at a time, through libuv's thread pool
+ * (a job then fans out to eval.c's worker threads); compiling a new policy set runs in
+ * the pool too. A job holds a reference to the policy set it started with, so a reload
+ * swaps the set atomically while the job finishes on the old one, and every stored
+ * result names the version that produced it. SIGTERM/SIGINT stop taking work, let the
+ * chunk in hand commit (each chunk is one transaction), close every handle and return 0.
+ * Depends on eval.h, eval_store.h, policy.h, control.h, log.h. */
+#ifndef ATTAIN_DAEMON_H
+#define ATTAIN_DAEMON_H
+
+#include <stdint.h>
+
+#include "log.h"
+
+typedef struct daemon_options {
+  const char *db, *policies, *socket;
+  uint64_t every_ms;  /* period of the incremental sweeps */
+  int workers;        /* evaluation threads per sweep; 0: one per core */
+  logger log;
+} daemon_options;
+
+/* Runs the daemon until SIGTERM/SIGINT. Returns 0, or 1 if it could not start (the
+ * reason is logged). */
+int daemon_run(const daemon_options *opts);
+
+#endif
