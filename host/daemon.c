@@ -145,7 +145,7 @@ static void job_work(uv_work_t *w) {
   daemon *d = j->d;
   eval_request req = {.db = d->o.db, .set = j->set, .at = j->at, .workers = d->o.workers,
                       .report = POLICY_REPORT_LEVEL, .on_chunk = job_on_chunk, .arg = j,
-                      .stop = &d->stopping};
+                      .stop = &d->stopping, .nice = 10};
   int64_t *oids = NULL;
   size_t n = 0;
   int rc = 0;
@@ -365,8 +365,10 @@ static void reload_done(uv_work_t *w, int status) {
   (void)status;
   reply_reload_waiters(d);
   if (d->reload_again && !d->stopping) {
+    char trigger[sizeof d->reload_again_trigger];
+    memcpy(trigger, d->reload_again_trigger, sizeof trigger);
     d->reload_again = 0;
-    request_reload(d, d->reload_again_trigger, NULL);
+    request_reload(d, trigger, NULL);
   }
   start_next_job(d);
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lifecycle.h"
@@ -208,6 +210,8 @@ static int stopping(const sweep *sw) { return sw->req->stop && *sw->req->stop; }
 static void *worker(void *arg) {
   sweep *sw = arg;
   char err[1024];
+  /* Linux threads have their own nice value: a worker may yield to the loop thread. */
+  if (sw->req->nice) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), sw->req->nice);
   store *s = NULL;
   facts_batch *b = facts_batch_new();
   policy_runtime *rt = NULL;

@@ -59,6 +59,8 @@ typedef struct eval_request {
   int (*on_chunk)(void *arg, const eval_chunk *chunk, char *err, size_t errsz);
   void *arg;
   const volatile int *stop; /* optional: set non-zero to stop after the chunks in hand */
+  int nice;           /* raise the worker threads' nice value by this much (the daemon
+                         keeps its loop thread ahead of sweeps) */
 } eval_request;
 
 typedef struct eval_stats {

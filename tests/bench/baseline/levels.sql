@@ -1,12 +1,11 @@
--- tests/bench/baseline.sql — the hand-written SQL baseline of the benchmark (issue 6).
+-- tests/bench/baseline/levels.sql — the hand-written SQL baseline of the benchmark (issue 6).
 --
 -- Computes, with plain aggregate queries on an attain database, the level (silver, gold
 -- or none) every organisation reaches in each of the six shipped competencies
 -- (policies/*.lua) at one evaluation time, and stores it in bench_baseline(oid,
 -- competency, level) — one row per organisation x competency, level NULL for none, as
--- attain's own `result` table does. One INSERT ... SELECT (one pass, GROUP BY per
--- organisation) per competency. tests/bench/run times this file with the sqlite3 CLI
--- and compares bench_baseline with `result` row by row.
+-- attain's own `result` table does. tests/bench/run times this file with the sqlite3 CLI
+-- (after indexes.sql, timed on its own) and compares bench_baseline with `result`.
 --
 -- Placeholders, replaced by tests/bench/run before the file is run:
 --   @T@  the evaluation time, Unix seconds (2026-11-25T00:00:00Z = 1795564800)
@@ -27,9 +26,19 @@
 -- - a path is met when all its goals are (have >= need); the level is gold if some gold
 --   path is met, else silver if some silver path is met (stdlib/attain/competency.lua).
 --
--- Every query is a scan or an equality/BETWEEN range; the IN lists below are on columns
--- that lead no index range (docs/store.md: the SQLite 3.40.1 IN + range bug needs
--- ANALYZE, which is never run on a benchmark database either).
+-- Shape: one pass over the holdings (achievement x association x user) keeps the
+-- (organisation, code, kind, user) rows that count at T, in a temp table ordered by
+-- organisation; then one INSERT ... SELECT per competency: GROUP BY organisation over
+-- those rows, over its overrides and over its metrics (read through indexes.sql's
+-- metric(name, oid, period, value) index, so no sort), LEFT JOINed to every
+-- organisation. That was the fastest of the variants tried (docs/performance.md).
+--
+-- The IN lists below are on columns that lead no index range, and ANALYZE is never run
+-- on a benchmark database (docs/store.md: SQLite 3.40.1's IN + range bug).
+
+-- The same connection settings as attain's own (host/store.c).
+PRAGMA cache_size = -65536;
+PRAGMA temp_store = MEMORY;
 
 DROP TABLE IF EXISTS bench_baseline;
 CREATE TABLE bench_baseline (
@@ -38,12 +47,12 @@ CREATE TABLE bench_baseline (
   level TEXT,
   PRIMARY KEY (oid, competency)) WITHOUT ROWID;
 
--- The holdings counting at T, one row per (organisation, user, code, kind): shared by
--- the six passes below (each pass reads only the codes it needs). A temp view: SQLite
--- flattens it into each query, nothing is materialised.
-DROP VIEW IF EXISTS temp.bench_counting;
-CREATE TEMP VIEW bench_counting AS
-SELECT u.oid AS oid, u.uid AS uid, a.code AS code, a.kind AS kind
+-- The holdings that count at T: one row per (organisation, code, kind, user).
+CREATE TEMP TABLE bench_held (
+  oid INTEGER NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, uid INTEGER NOT NULL,
+  PRIMARY KEY (oid, code, kind, uid)) WITHOUT ROWID;
+INSERT OR IGNORE INTO bench_held (oid, code, kind, uid)
+SELECT u.oid, a.code, a.kind, u.uid
 FROM achievement a
 JOIN msa_link l ON l.mid = a.mid
 JOIN user u ON u.uid = l.uid
@@ -52,8 +61,7 @@ WHERE l.started <= @T@ AND (l.ended IS NULL OR l.ended > @T@)
   AND (a.expires IS NULL OR a.expires > @T@)
   AND max(a.earned, l.started, coalesce(u.joined, a.earned)) + 86400 <= @T@;
 
--- Overrides in force at T.
-DROP VIEW IF EXISTS temp.bench_override;
+-- Overrides in force at T (a view: flattened into each query, nothing materialised).
 CREATE TEMP VIEW bench_override AS
 SELECT oid, competency, code, people FROM override
 WHERE (valid_from IS NULL OR valid_from <= @T@) AND valid_until > @T@;
@@ -73,7 +81,7 @@ WITH p AS (
       AS azure,
     count(DISTINCT CASE WHEN kind = 'certification' AND code = 'AZ-305' THEN uid END) AS az305,
     count(DISTINCT CASE WHEN kind = 'assessment' AND code = 'TA-CLOUD' THEN uid END) AS ta
-  FROM bench_counting
+  FROM bench_held
   WHERE code IN ('AZ-104', 'AZ-204', 'AZ-305', 'TA-CLOUD')
   GROUP BY oid),
 o AS (
@@ -117,7 +125,7 @@ WITH p AS (
     count(DISTINCT CASE WHEN kind = 'certification' AND code = 'DP-203' THEN uid END) AS dp203,
     count(DISTINCT CASE WHEN kind = 'certification' AND code = 'DP-100' THEN uid END) AS dp100,
     count(DISTINCT CASE WHEN kind = 'assessment' AND code = 'TA-DATA' THEN uid END) AS ta
-  FROM bench_counting
+  FROM bench_held
   WHERE code IN ('DP-203', 'DP-100', 'PL-300', 'TA-DATA')
   GROUP BY oid),
 o AS (
@@ -161,7 +169,7 @@ WITH p AS (
       AND code IN ('SC-200', 'SC-300', 'SC-100', 'AZ-500') THEN uid END) AS sec,
     count(DISTINCT CASE WHEN kind = 'certification' AND code = 'SC-100' THEN uid END) AS sc100,
     count(DISTINCT CASE WHEN kind = 'assessment' AND code = 'TA-SECURITY' THEN uid END) AS ta
-  FROM bench_counting
+  FROM bench_held
   WHERE code IN ('SC-200', 'SC-300', 'SC-100', 'AZ-500', 'TA-SECURITY')
   GROUP BY oid),
 o AS (
@@ -173,22 +181,21 @@ o AS (
   FROM bench_override WHERE competency = 'security'
   GROUP BY oid),
 m AS (
-  SELECT oid,
-    sum(CASE WHEN name = 'security_revenue' THEN value ELSE 0 END) AS rev,
-    sum(CASE WHEN name = 'security_active_usage' AND period >= @M@ - 2 THEN value ELSE 0 END)
-      / 3.0 AS usage
-  FROM metric
-  WHERE name IN ('security_revenue', 'security_active_usage')
-    AND period BETWEEN @M@ - 11 AND @M@
+  SELECT oid, sum(value) AS rev FROM metric
+  WHERE name = 'security_revenue' AND period BETWEEN @M@ - 11 AND @M@
+  GROUP BY oid),
+u AS (
+  SELECT oid, sum(value) / 3.0 AS usage FROM metric
+  WHERE name = 'security_active_usage' AND period BETWEEN @M@ - 2 AND @M@
   GROUP BY oid),
 x AS (
   SELECT g.oid AS oid,
     coalesce(p.sec, 0) + coalesce(o.sec, 0) AS sec,
     coalesce(p.sc100, 0) + coalesce(o.sc100, 0) AS sc100,
     coalesce(p.ta, 0) + coalesce(o.ta, 0) AS ta,
-    coalesce(m.rev, 0) AS rev, coalesce(m.usage, 0) AS usage
+    coalesce(m.rev, 0) AS rev, coalesce(u.usage, 0) AS usage
   FROM org g LEFT JOIN p ON p.oid = g.oid LEFT JOIN o ON o.oid = g.oid
-  LEFT JOIN m ON m.oid = g.oid)
+  LEFT JOIN m ON m.oid = g.oid LEFT JOIN u ON u.oid = g.oid)
 SELECT oid, 'security',
   CASE
     WHEN (sec >= 4 AND sc100 >= 1 AND rev >= 80000) OR (sec >= 4 AND ta >= 2 AND usage >= 600)
@@ -209,7 +216,7 @@ WITH p AS (
     count(DISTINCT CASE WHEN kind = 'certification'
       AND code IN ('MS-102', 'MD-102', 'MS-700', 'SC-300') THEN uid END) AS work,
     count(DISTINCT CASE WHEN kind = 'assessment' AND code = 'TA-MODERN-WORK' THEN uid END) AS ta
-  FROM bench_counting
+  FROM bench_held
   WHERE code IN ('MS-102', 'MD-102', 'MS-700', 'SC-300', 'TA-MODERN-WORK')
   GROUP BY oid),
 o AS (
@@ -254,7 +261,7 @@ WITH p AS (
     count(DISTINCT CASE WHEN kind = 'certification' AND code IN ('AZ-204', 'PL-400', 'AZ-400') THEN uid END)
       AS dev,
     count(DISTINCT CASE WHEN kind = 'assessment' AND code = 'TA-APPDEV' THEN uid END) AS ta
-  FROM bench_counting
+  FROM bench_held
   WHERE code IN ('AZ-204', 'PL-400', 'AZ-400', 'TA-APPDEV')
   GROUP BY oid),
 o AS (
@@ -293,7 +300,7 @@ WITH p AS (
       AS ops,
     count(DISTINCT CASE WHEN kind = 'certification' AND code = 'AZ-400' THEN uid END) AS az400,
     count(DISTINCT CASE WHEN kind = 'assessment' AND code = 'TA-DEVOPS' THEN uid END) AS ta
-  FROM bench_counting
+  FROM bench_held
   WHERE code IN ('AZ-400', 'AZ-104', 'AZ-204', 'TA-DEVOPS')
   GROUP BY oid),
 o AS (
