@@ -249,8 +249,8 @@ void lifecycle_assess(policy_runtime *rt, int p, const facts_org *o, int64_t at,
     break;
   case LC_AT_RISK:
     if (risk_at_renewal) {
-      isotime_format_date(out->end, d2);
-      snprintf(out->cause, sizeof out->cause, "at renewal (%s): ", d2);
+      isotime_format_date(out->end - 1, d2);
+      snprintf(out->cause, sizeof out->cause, "by the end of the membership (%s): ", d2);
       explain_causes(rt, p, o, out->end - 1, at, out->mlevel, out->bought, out);
     } else {
       explain_causes(rt, p, o, at, at, out->mlevel, out->bought, out);
