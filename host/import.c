@@ -286,13 +286,17 @@ static int record_store(store *s, const record *r, char *why, size_t whysz) {
 
 typedef struct parsed {
   record r;
-  json_t *obj; /* owns r's strings until the writer is done with it */
+  size_t text_off[MAX_FIELDS]; /* where r.text[i] lives in the batch's text, while filling */
   long lineno;
 } parsed;
 
+/* The reader copies each record's strings into its batch and frees the JSON at once, so
+ * the writer thread never frees memory the reader's allocator arena handed out. */
 typedef struct batch {
   parsed items[BATCH];
   int n;
+  char *text;
+  size_t text_len, text_cap;
   int end;          /* the reader stopped after this batch: EOF or a problem */
   int failure;      /* IMPORT_EDATA / IMPORT_EINPUT with `why`, or 0 at a clean EOF */
   long lines;       /* lines read so far, for the "no records" message */
@@ -312,8 +316,35 @@ struct job {
 };
 
 static void batch_release(batch *b) {
-  for (int i = 0; i < b->n; i++) json_decref(b->items[i].obj);
   b->n = 0;
+  b->text_len = 0;
+}
+
+/* Copies the record's strings into the batch; returns 0 or -1 (out of memory). */
+static int batch_keep_strings(batch *b, parsed *p) {
+  for (int i = 0; i < MAX_FIELDS; i++) {
+    if (!p->r.text[i]) continue;
+    size_t n = strlen(p->r.text[i]) + 1;
+    if (b->text_len + n > b->text_cap) {
+      size_t cap = b->text_cap ? b->text_cap * 2 : 65536;
+      while (cap < b->text_len + n) cap *= 2;
+      char *t = realloc(b->text, cap);
+      if (!t) return -1;
+      b->text = t;
+      b->text_cap = cap;
+    }
+    memcpy(b->text + b->text_len, p->r.text[i], n);
+    p->text_off[i] = b->text_len;
+    b->text_len += n;
+  }
+  return 0;
+}
+
+/* Points the records' strings into the batch's (now final) text. */
+static void batch_fix_strings(batch *b) {
+  for (int k = 0; k < b->n; k++)
+    for (int i = 0; i < MAX_FIELDS; i++)
+      if (b->items[k].r.text[i]) b->items[k].r.text[i] = b->text + b->items[k].text_off[i];
 }
 
 /* Reads one line into a parsed record; returns 1 (record), 0 (blank line), or -1 with
@@ -362,8 +393,14 @@ static int read_record(struct job *job, char **line, size_t *cap, long *lineno, 
     b->failure = IMPORT_EDATA;
     return -1;
   }
-  out->obj = obj;
   out->lineno = *lineno;
+  int kept = batch_keep_strings(b, out);
+  json_decref(obj);
+  if (kept) {
+    snprintf(b->why, sizeof b->why, "%s:%ld: out of memory", job->path, *lineno);
+    b->failure = IMPORT_EINPUT;
+    return -1;
+  }
   return 1;
 }
 
@@ -380,7 +417,7 @@ static void *reader(void *arg) {
     batch *b = job->ring[job->produced % RING];
     pthread_mutex_unlock(&job->mu);
     if (cancel) break;
-    b->n = 0;
+    batch_release(b);
     b->end = 0;
     b->failure = 0;
     while (b->n < BATCH) {
@@ -392,6 +429,7 @@ static void *reader(void *arg) {
       }
     }
     b->lines = lineno;
+    batch_fix_strings(b);
     pthread_mutex_lock(&job->mu);
     job->produced++;
     pthread_cond_signal(&job->filled);
@@ -459,6 +497,7 @@ int import_stream(store *s, FILE *in, const char *name, import_stats *stats, cha
   for (int i = 0; i < RING; i++)
     if (!(job.ring[i] = calloc(1, sizeof(batch)))) {
       for (int k = 0; k < i; k++) free(job.ring[k]);
+
       snprintf(err, errsz, "%s: out of memory", name);
       return IMPORT_ESTORE;
     }
@@ -469,7 +508,10 @@ int import_stream(store *s, FILE *in, const char *name, import_stats *stats, cha
   pthread_mutex_destroy(&job.mu);
   pthread_cond_destroy(&job.filled);
   pthread_cond_destroy(&job.emptied);
-  for (int i = 0; i < RING; i++) free(job.ring[i]);
+  for (int i = 0; i < RING; i++) {
+    free(job.ring[i]->text);
+    free(job.ring[i]);
+  }
   if (rc == 0) return IMPORT_OK;
   stats->orgs_changed = 0;
   return job.failure;
