@@ -388,10 +388,14 @@ int64_t facts_people(const facts_org *o, int64_t t, const char *const *codes, in
   return n;
 }
 
-/* The [first, last) rows of `metric` (metrics are sorted by name, then period). */
+/* The [first, last) rows of `metric` (metrics are sorted by name, then period, and rows
+ * of one name share one string: one comparison per name, not per row). */
 static void metric_rows(const facts_org *o, const char *metric, int *first, int *last) {
   int i = 0;
-  while (i < o->nmetrics && strcmp(o->metrics[i].name, metric) != 0) i++;
+  while (i < o->nmetrics && strcmp(o->metrics[i].name, metric) != 0) {
+    const char *group = o->metrics[i].name;
+    while (i < o->nmetrics && o->metrics[i].name == group) i++;
+  }
   *first = i;
   while (i < o->nmetrics && o->metrics[i].name == o->metrics[*first].name) i++;
   *last = i;
