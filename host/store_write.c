@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store_internal.h"
+#include "store_read.h"
 
 static int touch(store *s, int64_t oid) {
   if (s->touched.n * 2 >= s->touched.cap) {
@@ -98,20 +99,11 @@ static int org_find(store *s, const char *key, int64_t *oid, char *err, size_t e
     *oid = hit->id;
     return STORE_OK;
   }
-  sqlite3_stmt *st = store_stmt(s, STMT_ORG_GET, err, errsz);
-  if (!st) return STORE_ERROR;
-  store_bind_text(st, ":key", key);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *oid = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    cache_put(s, s->orgs, key, *oid, *oid);
-    return STORE_OK;
-  }
-  if (rc != SQLITE_DONE) return store_fail(s, st, "looking up an organisation", err, errsz);
-  sqlite3_reset(st);
-  snprintf(err, errsz, "unknown organisation \"%s\" (import its org record first)", key);
-  return STORE_ENOTFOUND;
+  int rc = store_org_lookup(s, key, oid, err, errsz);
+  if (rc == STORE_OK) cache_put(s, s->orgs, key, *oid, *oid);
+  if (rc == STORE_ENOTFOUND)
+    snprintf(err, errsz, "unknown organisation \"%s\" (import its org record first)", key);
+  return rc;
 }
 
 int store_org_put(store *s, const char *key, store_opt_text name, char *err, size_t errsz) {
