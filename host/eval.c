@@ -27,6 +27,8 @@ typedef struct chunk_out {
   eval_row *rows;
   row_offsets *offs;
   int nrows, cap, norgs;
+  int64_t lo, hi;
+  int range;
   jsonw text;
 } chunk_out;
 
@@ -71,6 +73,24 @@ static size_t text_put(chunk_out *c, const char *s) {
   return at;
 }
 
+static int same_text(const char *a, const char *b) {
+  return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* Is the stored result of policy p what this evaluation found? Then it is not rewritten. */
+static int stored_unchanged(const facts_org *o, const policy_set *set, int p,
+                            const policy_result *res) {
+  static const char *const levels[] = {NULL, "silver", "gold"};
+  const char *stem = set->files[p].stem;
+  for (int i = 0; i < o->nresults; i++) {
+    const facts_result *r = &o->results[i];
+    if (strcmp(r->competency, stem) != 0) continue;
+    return strcmp(r->policy, set->version) == 0 && same_text(r->level, levels[res->level]) &&
+           same_text(r->error, res->failed ? res->error : NULL);
+  }
+  return 0;
+}
+
 static int eval_org(chunk_out *c, policy_runtime *rt, const facts_org *o,
                     const eval_request *q, int64_t *errors) {
   policy_set *set = policy_runtime_set(rt);
@@ -103,6 +123,7 @@ static int eval_org(chunk_out *c, policy_runtime *rt, const facts_org *o,
       jsonw_raw(&c->text, "", 1); /* terminate the paths JSON */
     }
     row->level = res.level;
+    row->unchanged = stored_unchanged(o, set, p, &res);
     lifecycle lc;
     if (!res.failed) {
       lifecycle_assess(rt, p, o, q->at, res.level, q->lifecycle_causes, &lc);
@@ -167,6 +188,9 @@ static chunk_out *chunk_build(sweep *sw, size_t k, store *s, facts_batch *b, pol
   size_t first, count;
   chunk_bounds(sw, k, &lo, &hi, &first, &count);
   size_t loads = q->oids ? count : 1;
+  c->lo = lo;
+  c->hi = hi;
+  c->range = !q->oids;
   for (size_t l = 0; l < loads; l++) {
     if (q->oids) lo = hi = q->oids[first + l];
     if (facts_batch_load(b, s, lo, hi, err, errsz)) {
@@ -292,7 +316,7 @@ int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz
     }
     pthread_mutex_unlock(&sw.mu);
     if (!c) break; /* failed or stopped */
-    eval_chunk view = {c->rows, c->nrows, c->norgs};
+    eval_chunk view = {c->rows, c->nrows, c->norgs, c->lo, c->hi, c->range};
     stats->orgs += c->norgs;
     stats->evaluations += c->nrows;
     char why[1024];

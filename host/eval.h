@@ -38,12 +38,15 @@ typedef struct eval_row {
   /* the renewal alert open after this evaluation, if any */
   const char *alert_cause; /* NULL: no open alert */
   int64_t alert_raised;
+  int unchanged;        /* level, error and policy version as already stored */
 } eval_row;
 
 typedef struct eval_chunk {
   const eval_row *rows;
   int nrows;
   int norgs;
+  int64_t lo, hi; /* with `range`: every organisation in [lo, hi] is in the chunk */
+  int range;
 } eval_chunk;
 
 typedef struct eval_request {

@@ -21,7 +21,7 @@ static int store_rows(store *s, void *arg, char *err, size_t errsz) {
     const char *competency = j->set->files[row->policy].stem;
     store_result_rec rec = {row->oid, competency, j->set->version, level_names[row->level],
                             row->error};
-    if (store_result_put(s, &rec, err, errsz)) return -1;
+    if (!row->unchanged && store_result_put(s, &rec, err, errsz)) return -1;
     if (!row->error && row->state != row->prev_state) {
       if (store_status_put(s, row->oid, competency, lifecycle_state_name(row->state), j->at,
                            row->cause, err, errsz))
@@ -38,12 +38,18 @@ static int store_rows(store *s, void *arg, char *err, size_t errsz) {
       if (store_alert_clear(s, row->open_alert_id, j->at, row->cause, err, errsz)) return -1;
       j->counts.alerts_cleared++;
     }
-    if (r + 1 == c->nrows || c->rows[r + 1].oid != row->oid)
+    if (r + 1 == c->nrows || c->rows[r + 1].oid != row->oid) {
       if (store_evaluation_put(s, row->oid, j->at, j->set->version, row->rev,
                                row->next_change == INT64_MAX ? STORE_NO_TIME : row->next_change,
                                err, errsz))
         return -1;
+      if (!c->range && store_results_prune(s, row->oid, row->oid, j->set->version, err, errsz))
+        return -1;
+    }
   }
+  /* A range chunk holds every organisation of its range: one prune for all of them. */
+  if (c->range && c->nrows && store_results_prune(s, c->lo, c->hi, j->set->version, err, errsz))
+    return -1;
   return 0;
 }
 

@@ -27,7 +27,7 @@ struct facts_batch {
   chunk *chunks;
   struct org_entry {
     facts_org view;
-    span users, holdings, metrics, overrides, memberships, statuses, alerts;
+    span users, holdings, metrics, overrides, memberships, statuses, alerts, results;
   } *orgs;
   size_t norgs, orgs_cap;
   facts_user *users;
@@ -46,6 +46,8 @@ struct facts_batch {
   size_t nstatuses, statuses_cap;
   facts_alert *alerts;
   size_t nalerts, alerts_cap;
+  facts_result *results;
+  size_t nresults, results_cap;
   size_t cursor; /* the org the current table's rows are being attached to */
   int oom;
 };
@@ -106,6 +108,7 @@ void facts_batch_free(facts_batch *b) {
   free(b->memberships);
   free(b->statuses);
   free(b->alerts);
+  free(b->results);
   free(b);
 }
 
@@ -254,14 +257,25 @@ static int on_alert(void *arg, const store_alert_row *r) {
   return b->oom;
 }
 
+static int on_result(void *arg, const store_result_row *r) {
+  facts_batch *b = arg;
+  struct org_entry *e = attach(b, r->oid);
+  if (!e) return 0;
+  if (grow((void **)&b->results, &b->results_cap, b->nresults + 1, sizeof *b->results)) return -1;
+  b->results[b->nresults] = (facts_result){dup(b, r->competency), dup(b, r->policy),
+                                          dup(b, r->level), dup(b, r->error)};
+  extend(&e->results, b->nresults++);
+  return b->oom;
+}
+
 int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, char *err, size_t errsz) {
   arena_free(b);
   b->norgs = b->nusers = b->nholdings = b->nmetrics = b->noverrides = b->nmemberships = 0;
-  b->nstatuses = b->nalerts = 0;
+  b->nstatuses = b->nalerts = b->nresults = 0;
   b->oom = 0;
   static const store_read_sink sink = {on_org,      on_user,       on_holding,
                                        on_metric,   on_override,   on_membership,
-                                       on_status,   on_alert};
+                                       on_status,   on_alert,      on_result};
   b->cursor = 0;
   int rc = store_read_range(s, lo, hi, &sink, b, err, errsz);
   if (rc != STORE_OK || b->oom) {
@@ -285,6 +299,8 @@ int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, char *err
     e->view.nstatuses = (int)e->statuses.count;
     e->view.alerts = b->alerts + e->alerts.start;
     e->view.nalerts = (int)e->alerts.count;
+    e->view.results = b->results + e->results.start;
+    e->view.nresults = (int)e->results.count;
     for (size_t h = e->holdings.start; h < e->holdings.start + e->holdings.count; h++) {
       int lo_i = 0, hi_i = e->view.nusers - 1;
       int64_t uid = b->holding_uid[h];

@@ -73,6 +73,10 @@ typedef struct facts_status {
   int64_t since;
 } facts_status;
 
+typedef struct facts_result {
+  const char *competency, *policy, *level, *error; /* level, error: NULL for none */
+} facts_result;
+
 typedef struct facts_alert {
   const char *competency, *kind, *message, *cause;
   int64_t id, raised;
@@ -95,6 +99,8 @@ typedef struct facts_org {
   int nstatuses;
   const facts_alert *alerts; /* open ones, sorted by competency, id */
   int nalerts;
+  const facts_result *results; /* as last stored, sorted by competency */
+  int nresults;
 } facts_org;
 
 typedef struct facts_batch facts_batch;

@@ -94,11 +94,13 @@
                  "AND kind = :kind AND cleared IS NULL)")                                     \
   X(ALERT_CLEAR, "UPDATE alert SET cleared = :at, cleared_cause = :cause "                     \
                  "WHERE id = :id AND cleared IS NULL")                                        \
-  X(RESULT_PRUNE, "DELETE FROM result WHERE oid = :oid AND policy <> :policy")                 \
   X(EVALUATION_PUT, "INSERT INTO evaluation(oid, at, policy, rev, next_change) "               \
                     "VALUES (:oid, :at, :policy, :rev, :next_change) ON CONFLICT(oid) DO "     \
                     "UPDATE SET at = excluded.at, policy = excluded.policy, rev = excluded.rev, " \
                     "next_change = excluded.next_change")                                     \
+  X(RANGE_RESULTS, "SELECT oid, competency, policy, level, error FROM result "                   \
+                   "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency")                  \
+  X(RESULT_PRUNE_RANGE, "DELETE FROM result WHERE oid BETWEEN :lo AND :hi AND policy <> :policy") \
   X(RANGE_STATUSES, "SELECT oid, competency, state, since FROM status "                        \
                     "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency")                 \
   X(RANGE_ALERTS, "SELECT oid, competency, id, kind, message, cause, raised FROM alert "        \

@@ -115,6 +115,12 @@ static int alert_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
   return k->alert(arg, &a);
 }
 
+static int result_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+  store_result_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2),
+                        text_or_null(st, 3), text_or_null(st, 4)};
+  return k->result(arg, &r);
+}
+
 int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *sink, void *arg,
                      char *err, size_t errsz) {
   /* One read transaction, so the tables agree with each other even while another
@@ -141,6 +147,9 @@ int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *si
                   "reading memberships", err, errsz);
   if (rc == STORE_OK && sink->status)
     rc = each_row(s, STMT_RANGE_STATUSES, lo, hi, status_row, sink, arg, "reading statuses", err,
+                  errsz);
+  if (rc == STORE_OK && sink->result)
+    rc = each_row(s, STMT_RANGE_RESULTS, lo, hi, result_row, sink, arg, "reading results", err,
                   errsz);
   if (rc == STORE_OK && sink->alert)
     rc = each_row(s, STMT_RANGE_ALERTS, lo, hi, alert_row, sink, arg, "reading alerts", err, errsz);

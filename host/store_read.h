@@ -40,6 +40,11 @@ typedef struct store_status_row {
   int64_t since;
 } store_status_row;
 
+typedef struct store_result_row {
+  int64_t oid;
+  const char *competency, *policy, *level, *error; /* level, error: NULL for none */
+} store_result_row;
+
 typedef struct store_alert_row {
   int64_t oid, id;
   const char *competency, *kind, *message, *cause;
@@ -56,6 +61,7 @@ typedef struct store_read_sink {
   int (*membership)(void *arg, const store_membership_row *m);
   int (*status)(void *arg, const store_status_row *st); /* the lifecycle state stored */
   int (*alert)(void *arg, const store_alert_row *a);    /* alerts not yet cleared */
+  int (*result)(void *arg, const store_result_row *r);  /* the results stored last */
 } store_read_sink;
 
 /* Streams the facts of organisations lo..hi (internal ids). A sink callback returning

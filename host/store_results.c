@@ -23,10 +23,15 @@ int store_evaluation_put(store *s, int64_t oid, int64_t at, const char *policy, 
   store_bind_text(st, ":policy", policy);
   store_bind_int(st, ":rev", rev);
   store_bind_time(st, ":next_change", next_change);
-  if (store_exec_stmt(s, st, "storing an evaluation", err, errsz)) return STORE_ERROR;
-  st = store_stmt(s, STMT_RESULT_PRUNE, err, errsz);
+  return store_exec_stmt(s, st, "storing an evaluation", err, errsz);
+}
+
+int store_results_prune(store *s, int64_t lo, int64_t hi, const char *policy, char *err,
+                        size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, STMT_RESULT_PRUNE_RANGE, err, errsz);
   if (!st) return STORE_ERROR;
-  store_bind_int(st, ":oid", oid);
+  store_bind_int(st, ":lo", lo);
+  store_bind_int(st, ":hi", hi);
   store_bind_text(st, ":policy", policy);
   return store_exec_stmt(s, st, "pruning results", err, errsz);
 }

@@ -21,10 +21,14 @@ typedef struct store_result_rec {
 int store_result_put(store *s, const store_result_rec *r, char *err, size_t errsz);
 
 /* Records that organisation `oid` (at data revision `rev`) was evaluated at `at` by the
- * set `policy`, and deletes its results from other versions (competencies no longer in
- * the set). next_change: STORE_NO_TIME for "never by itself". */
+ * set `policy`. next_change: STORE_NO_TIME for "never by itself". */
 int store_evaluation_put(store *s, int64_t oid, int64_t at, const char *policy, int64_t rev,
                          int64_t next_change, char *err, size_t errsz);
+
+/* Deletes the results of organisations lo..hi left by other versions of the set (its
+ * competencies no longer in the set): call once every competency of them was stored. */
+int store_results_prune(store *s, int64_t lo, int64_t hi, const char *policy, char *err,
+                        size_t errsz);
 
 /* A lifecycle transition: the new state (with time and cause) and its history row. */
 int store_status_put(store *s, int64_t oid, const char *competency, const char *state,
