@@ -182,6 +182,7 @@ static int on_holding(void *arg, const store_holding_row *h) {
       .user = -1,
       .msa = dup(b, h->msa),
       .code = dup(b, h->code),
+      .code_hash = facts_code_hash(h->code),
       .kind = facts_kind_parse(h->kind),
       .started = h->started,
       .ended = h->ended,
@@ -371,9 +372,23 @@ int64_t facts_why_since(const facts_org *o, const facts_holding *h, enum facts_w
   }
 }
 
+uint32_t facts_code_hash(const char *code) {
+  uint32_t h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *)code; *p; p++) h = (h ^ *p) * 16777619u;
+  return h;
+}
+
 static int code_in(const char *code, const char *const *codes, int ncodes) {
   for (int i = 0; i < ncodes; i++)
     if (strcmp(code, codes[i]) == 0) return 1;
+  return 0;
+}
+
+/* code_in for a holding: the hashes rule out almost every other code at once. */
+static int holding_code_in(const facts_holding *h, const char *const *codes,
+                           const uint32_t *hashes, int ncodes) {
+  for (int i = 0; i < ncodes; i++)
+    if (h->code_hash == hashes[i] && strcmp(h->code, codes[i]) == 0) return 1;
   return 0;
 }
 
@@ -384,12 +399,15 @@ int facts_override_in_force(const facts_override *ov, int64_t t) {
 int64_t facts_people(const facts_org *o, int64_t t, const char *const *codes, int ncodes,
                      int kind, const char *competency, unsigned char *seen) {
   int64_t n = 0;
+  uint32_t hashes[64];
+  if (ncodes > 64) ncodes = 64;
+  for (int i = 0; i < ncodes; i++) hashes[i] = facts_code_hash(codes[i]);
   if (o->nusers) memset(seen, 0, (size_t)o->nusers);
   for (int i = 0; i < o->nholdings; i++) {
     const facts_holding *h = &o->holdings[i];
     if (h->user < 0 || seen[h->user]) continue;
     if (kind != FACTS_ANY && h->kind != kind) continue;
-    if (!code_in(h->code, codes, ncodes)) continue;
+    if (!holding_code_in(h, codes, hashes, ncodes)) continue;
     if (facts_holding_status(o, h, t) != FACTS_COUNTS) continue;
     seen[h->user] = 1;
     n++;

@@ -45,6 +45,7 @@ typedef struct facts_user {
 typedef struct facts_holding {
   int user; /* index into the organisation's users */
   const char *msa, *code;
+  uint32_t code_hash; /* facts_code_hash(code): most comparisons stop here */
   int kind;
   int64_t started, ended; /* the association */
   int moved_away;         /* the association that ended it is with another organisation */
@@ -113,6 +114,7 @@ int facts_batch_count(const facts_batch *b);
 const facts_org *facts_batch_org(const facts_batch *b, int i);
 
 int facts_kind_parse(const char *name); /* -1 if unknown; NULL is FACTS_ANY */
+uint32_t facts_code_hash(const char *code);
 const char *facts_kind_name(int kind);
 
 enum facts_why facts_holding_status(const facts_org *o, const facts_holding *h, int64_t t);
