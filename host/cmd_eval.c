@@ -14,7 +14,6 @@
 
 enum { OPT_AT, OPT_ORG, OPT_JSON, OPT_WORKERS, OPT_DUE };
 
-static const char *const level_names[] = {NULL, "silver", "gold"};
 
 typedef struct run_state {
   attain_ctx *ctx;
@@ -49,7 +48,7 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
               row->error);
     else if (c->norgs == 1 || row->level)
       fprintf(st->ctx->out, "%-24s %-28s %s\n", row->org, st->set->files[row->policy].stem,
-              row->level ? level_names[row->level] : "-");
+              row->level ? policy_level_name(row->level) : "-");
   }
   return 0;
 }

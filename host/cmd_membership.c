@@ -19,7 +19,6 @@
 
 enum { OPT_AT, OPT_BY };
 
-static const char *const level_names[] = {"none", "silver", "gold"};
 
 typedef struct buy {
   attain_ctx *ctx;
@@ -32,7 +31,7 @@ typedef struct buy {
 static int write_membership(store *s, void *arg, char *err, size_t errsz) {
   buy *b = arg;
   store_write_begin(s);
-  store_membership_rec m = {b->org, b->competency, level_names[b->level], b->by, b->at};
+  store_membership_rec m = {b->org, b->competency, policy_level_word(b->level), b->by, b->at};
   int rc = store_membership_put(s, &m, err, errsz);
   int64_t changed;
   return rc ? rc : store_write_finish(s, &changed, err, errsz);
@@ -53,7 +52,7 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
     isotime_format_date(row->bought, bought);
     isotime_format_date(row->end - 1, until);
     fprintf(a->b->ctx->out, "%s bought %s in %s on %s; the membership is %s until %s\n",
-            a->b->org, level_names[row->mlevel], a->b->competency, bought,
+            a->b->org, policy_level_word(row->mlevel), a->b->competency, bought,
             lifecycle_state_name(row->state), until);
   }
   return 0;
@@ -67,7 +66,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   if (args->npos != 4)
     return cli_usage_error(&cmd_membership, ctx->err, "buy needs ORG COMPETENCY LEVEL");
   buy b = {.ctx = ctx, .org = args->pos[1], .competency = args->pos[2]};
-  b.level = strcmp(args->pos[3], "gold") == 0 ? 2 : strcmp(args->pos[3], "silver") == 0 ? 1 : 0;
+  b.level = policy_level_parse(args->pos[3]);
   if (!b.level)
     return cli_usage_error(&cmd_membership, ctx->err, "LEVEL must be silver or gold, got '%s'",
                            args->pos[3]);
@@ -116,7 +115,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     snprintf(err, sizeof err,
              "refused: %s already holds a %s membership in %s, in force until %s (renew once "
              "it ends; upgrade by buying gold)",
-             b.org, level_names[lc.mlevel], b.competency, until);
+             b.org, policy_level_word(lc.mlevel), b.competency, until);
     goto fail;
   }
   char why[4096];
@@ -131,8 +130,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     fprintf(ctx->err,
             "attain membership buy: refused: %s does not qualify for %s in %s as of %s "
             "(it reaches %s); no %s path is met:%s\n",
-            b.org, level_names[b.level], b.competency, at,
-            reached ? level_names[reached] : "no level", level_names[b.level], why);
+            b.org, policy_level_word(b.level), b.competency, at,
+            reached ? policy_level_word(reached) : "no level", policy_level_word(b.level), why);
     rc = CLI_EXIT_PROBLEMS;
     goto done;
   }

@@ -19,7 +19,6 @@
 
 enum { OPT_AT, OPT_JSON };
 
-static const char *const level_names[] = {NULL, "silver", "gold"};
 
 typedef struct profile {
   attain_ctx *ctx;
@@ -50,12 +49,12 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
     jsonw_key(&w, "at");
     jsonw_str(&w, at);
     jsonw_key(&w, "package");
-    jsonw_str(&w, level_names[package]);
+    jsonw_str(&w, policy_level_name(package));
     jsonw_key(&w, "competencies");
     jsonw_arr_begin(&w);
   } else if (c->nrows) {
     fprintf(pr->ctx->out, "%s business profile as of %s: %s\n", c->rows[0].org, at,
-            package ? level_names[package] : "no membership in force (nothing shown)");
+            package ? policy_level_name(package) : "no membership in force (nothing shown)");
   }
   int shown = 0;
   for (int r = 0; r < c->nrows; r++) {
@@ -71,7 +70,8 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
     const policy_file *f = &pr->set->files[row->policy];
     jsonw benefits;
     jsonw_init(&benefits);
-    if (policy_runtime_benefits(pr->rt, row->policy, level_names[level], &benefits, err, errsz)) {
+    if (policy_runtime_benefits(pr->rt, row->policy, policy_level_name(level), &benefits, err,
+                                errsz)) {
       jsonw_free(&benefits);
       jsonw_free(&w);
       return -1;
@@ -84,7 +84,7 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
       jsonw_key(&w, "name");
       jsonw_str(&w, f->name);
       jsonw_key(&w, "level");
-      jsonw_str(&w, level_names[level]);
+      jsonw_str(&w, policy_level_name(level));
       jsonw_key(&w, "state");
       jsonw_str(&w, lifecycle_state_name(row->state));
       jsonw_key(&w, "benefits");
@@ -93,7 +93,7 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
       jsonw_obj_end(&w);
     } else {
       fprintf(pr->ctx->out, "  %s (%s): %s%s\n    benefits: %s\n", f->name, f->stem,
-              level_names[level], row->state == LC_AT_RISK ? " (renewal at risk)" : "",
+              policy_level_name(level), row->state == LC_AT_RISK ? " (renewal at risk)" : "",
               benefits.buf);
     }
     jsonw_free(&benefits);

@@ -17,7 +17,6 @@
 
 enum { OPT_AT, OPT_JSON };
 
-static const char *const level_names[] = {NULL, "silver", "gold"};
 
 typedef struct status_state {
   attain_ctx *ctx;
@@ -98,7 +97,8 @@ static void print_goal(FILE *out, json_t *g, int indent) {
   number(out, have);
   fprintf(out, "/");
   number(out, need);
-  fprintf(out, "  %s%s\n", str(g, "label"), json_is_true(json_object_get(g, "met")) ? "" : "  (short)");
+  fprintf(out, "  %s%s\n", str(g, "label"),
+          json_is_true(json_object_get(g, "met")) ? "" : "  (short)");
   json_t *detail = json_object_get(g, "detail");
   if (json_is_object(detail) && json_object_get(detail, "counted")) print_people(out, detail);
   if (json_is_array(detail)) { /* a combinator's sub-goals */
@@ -112,7 +112,7 @@ static void print_text(status_state *st, const eval_row *row) {
   FILE *out = st->ctx->out;
   const policy_file *f = &st->set->files[row->policy];
   fprintf(out, "\n%s (%s): %s\n", f->name ? f->name : f->stem, f->stem,
-          row->error ? "error" : row->level ? level_names[row->level] : "not qualified");
+          row->error ? "error" : row->level ? policy_level_name(row->level) : "not qualified");
   if (row->error) {
     fprintf(out, "  %s\n", row->error);
     return;
@@ -122,7 +122,7 @@ static void print_text(status_state *st, const eval_row *row) {
     char bought[ISOTIME_BUFSZ], until[ISOTIME_BUFSZ];
     isotime_format_date(row->bought, bought);
     isotime_format_date(row->end - 1, until);
-    fprintf(out, " (%s membership bought %s, %s %s)", level_names[row->mlevel], bought,
+    fprintf(out, " (%s membership bought %s, %s %s)", policy_level_name(row->mlevel), bought,
             row->state == LC_EXPIRED ? "ended" : "in force until", until);
   }
   fprintf(out, "\n");
@@ -191,8 +191,16 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     return CLI_EXIT_PROBLEMS;
   }
   jsonw_init(&st.line);
-  eval_request req = {.db = ctx->db, .set = st.set, .at = st.at, .lo = oid, .hi = oid,
-                      .workers = 1, .report = POLICY_REPORT_EXPLAIN, .lifecycle_causes = 1, .on_chunk = on_chunk, .arg = &st};
+  eval_request req = {.db = ctx->db,
+                      .set = st.set,
+                      .at = st.at,
+                      .lo = oid,
+                      .hi = oid,
+                      .workers = 1,
+                      .report = POLICY_REPORT_EXPLAIN,
+                      .lifecycle_causes = 1,
+                      .on_chunk = on_chunk,
+                      .arg = &st};
   eval_stats stats;
   rc = eval_run(&req, &stats, err, sizeof err);
   if (rc) fprintf(ctx->err, "attain status: %s\n", err);

@@ -128,11 +128,10 @@ static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz)
       }
     }
     if (j->kind == JOB_ORG) {
-      static const char *const levels[] = {NULL, "silver", "gold"};
       json_array_append_new(
           j->org_results,
           json_pack("{s:s, s:s?, s:s?, s:s?}", "competency", competency, "level",
-                    row->error ? NULL : levels[row->level], "state",
+                    row->error ? NULL : policy_level_name(row->level), "state",
                     row->error ? NULL : lifecycle_state_name(row->state), "error", row->error));
     }
   }
@@ -325,7 +324,8 @@ static void reload_done(uv_work_t *w, int status) {
   d->last_reload.at = (int64_t)time(NULL);
   snprintf(d->last_reload.trigger, sizeof d->last_reload.trigger, "%s", r->trigger);
   d->last_reload.version[0] = 0;
-  if (r->rc == 0) snprintf(d->last_reload.version, sizeof d->last_reload.version, "%s", r->set->version);
+  if (r->rc == 0)
+    snprintf(d->last_reload.version, sizeof d->last_reload.version, "%s", r->set->version);
   if (r->rc != 0 || r->set->nproblems) {
     /* Keep serving the last good set; say why the new one is refused. */
     size_t len = 0;

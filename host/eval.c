@@ -80,12 +80,12 @@ static int same_text(const char *a, const char *b) {
 /* Is the stored result of policy p what this evaluation found? Then it is not rewritten. */
 static int stored_unchanged(const facts_org *o, const policy_set *set, int p,
                             const policy_result *res) {
-  static const char *const levels[] = {NULL, "silver", "gold"};
   const char *stem = set->files[p].stem;
   for (int i = 0; i < o->nresults; i++) {
     const facts_result *r = &o->results[i];
     if (strcmp(r->competency, stem) != 0) continue;
-    return strcmp(r->policy, set->version) == 0 && same_text(r->level, levels[res->level]) &&
+    return strcmp(r->policy, set->version) == 0 &&
+           same_text(r->level, policy_level_name(res->level)) &&
            same_text(r->error, res->failed ? res->error : NULL);
   }
   return 0;

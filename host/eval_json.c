@@ -6,7 +6,6 @@
 #include "isotime.h"
 #include "lifecycle.h"
 
-static const char *const level_names[] = {NULL, "silver", "gold"};
 
 static void date(jsonw *w, int64_t t) {
   char b[ISOTIME_BUFSZ];
@@ -23,14 +22,14 @@ void eval_row_json(jsonw *w, const policy_set *set, int64_t at, const eval_row *
   jsonw_key(w, "at");
   jsonw_time(w, at);
   jsonw_key(w, "level");
-  jsonw_str(w, row->error ? NULL : level_names[row->level]);
+  jsonw_str(w, row->error ? NULL : policy_level_name(row->level));
   jsonw_key(w, "membership");
   if (row->error || !row->mlevel) {
     jsonw_null(w);
   } else {
     jsonw_obj_begin(w);
     jsonw_key(w, "level");
-    jsonw_str(w, level_names[row->mlevel]);
+    jsonw_str(w, policy_level_name(row->mlevel));
     jsonw_key(w, "bought");
     date(w, row->bought);
     jsonw_key(w, "expires"); /* the last day in force */

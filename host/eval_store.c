@@ -4,7 +4,6 @@
 #include "lifecycle.h"
 #include "store_results.h"
 
-static const char *const level_names[] = {NULL, "silver", "gold"};
 
 struct job {
   const policy_set *set;
@@ -19,7 +18,7 @@ static int store_rows(store *s, void *arg, char *err, size_t errsz) {
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
     const char *competency = j->set->files[row->policy].stem;
-    store_result_rec rec = {row->oid, competency, j->set->version, level_names[row->level],
+    store_result_rec rec = {row->oid, competency, j->set->version, policy_level_name(row->level),
                             row->error};
     if (!row->unchanged && store_result_put(s, &rec, err, errsz)) return -1;
     if (!row->error && row->state != row->prev_state) {

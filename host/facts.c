@@ -202,9 +202,10 @@ static int on_metric(void *arg, int64_t oid, const char *name, int period, doubl
   if (!e) return 0;
   if (grow((void **)&b->metrics, &b->metrics_cap, b->nmetrics + 1, sizeof *b->metrics)) return -1;
   /* Metric names repeat every month: share the previous row's copy. */
-  const char *n = b->nmetrics && e->metrics.count && strcmp(b->metrics[b->nmetrics - 1].name, name) == 0
-                      ? b->metrics[b->nmetrics - 1].name
-                      : dup(b, name);
+  const char *n =
+      b->nmetrics && e->metrics.count && strcmp(b->metrics[b->nmetrics - 1].name, name) == 0
+          ? b->metrics[b->nmetrics - 1].name
+          : dup(b, name);
   b->metrics[b->nmetrics] = (facts_metric){n, period, value};
   extend(&e->metrics, b->nmetrics++);
   return b->oom;

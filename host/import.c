@@ -37,7 +37,16 @@ typedef struct field {
   int required;
 } field;
 
-enum rec_type { R_ORG, R_USER, R_LINK, R_ACHIEVEMENT, R_METRIC, R_OVERRIDE, R_MEMBERSHIP, R_COUNT_ };
+enum rec_type {
+  R_ORG,
+  R_USER,
+  R_LINK,
+  R_ACHIEVEMENT,
+  R_METRIC,
+  R_OVERRIDE,
+  R_MEMBERSHIP,
+  R_COUNT_
+};
 
 static const char *const type_names[R_COUNT_] = {
     "org", "user", "msa_link", "achievement", "metric", "override", "membership"};

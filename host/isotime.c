@@ -90,7 +90,9 @@ int isotime_parse_period(const char *s, int *month) {
   return 0;
 }
 
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+static int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
 
 void isotime_format(int64_t t, char buf[ISOTIME_BUFSZ]) {
   int64_t days = floor_div(t, 86400), secs = t - days * 86400, y;

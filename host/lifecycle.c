@@ -12,7 +12,6 @@
 #include "jsonw.h"
 
 static const char *const state_names[] = {"none", "qualified", "active", "at_risk", "expired"};
-static const char *const level_names[] = {"none", "silver", "gold"};
 
 const char *lifecycle_state_name(int state) {
   return state >= LC_NONE && state <= LC_EXPIRED ? state_names[state] : "?";
@@ -22,10 +21,6 @@ int lifecycle_state_parse(const char *name) {
   for (int i = LC_NONE; i <= LC_EXPIRED; i++)
     if (name && strcmp(name, state_names[i]) == 0) return i;
   return -1;
-}
-
-static int level_parse(const char *s) {
-  return !s ? 0 : strcmp(s, "gold") == 0 ? POLICY_LEVEL_GOLD : strcmp(s, "silver") == 0 ? POLICY_LEVEL_SILVER : 0;
 }
 
 /* The latest membership of `competency` bought at or before `at`. */
@@ -165,7 +160,7 @@ static int explain_causes(policy_runtime *rt, int p, const facts_org *o, int64_t
   isotime_format(metrics_at, at_iso);
   phrases ph = {out->cause + strlen(out->cause), sizeof out->cause - strlen(out->cause), 0};
   ph.buf[0] = 0;
-  causes(&ph, paths, level_names[level], floor_iso, at_iso);
+  causes(&ph, paths, policy_level_word(level), floor_iso, at_iso);
   json_decref(paths);
   return 0;
 }
@@ -205,7 +200,7 @@ void lifecycle_assess(policy_runtime *rt, int p, const facts_org *o, int64_t at,
   if (!m) {
     out->state = level_now ? LC_QUALIFIED : LC_NONE;
   } else {
-    out->mlevel = level_parse(m->level);
+    out->mlevel = policy_level_parse(m->level);
     out->bought = m->bought;
     out->bought_by = m->by;
     if (policy_runtime_membership_end(rt, p, m->bought, &out->end, out->error,
@@ -234,17 +229,17 @@ void lifecycle_assess(policy_runtime *rt, int p, const facts_org *o, int64_t at,
   switch (out->state) {
   case LC_NONE: snprintf(out->cause, sizeof out->cause, "no path of either level is met"); break;
   case LC_QUALIFIED:
-    snprintf(out->cause, sizeof out->cause, "the %s level is met", level_names[level_now]);
+    snprintf(out->cause, sizeof out->cause, "the %s level is met", policy_level_word(level_now));
     break;
   case LC_ACTIVE:
     isotime_format_date(out->bought, d1);
     isotime_format_date(out->end - 1, d2);
     if (out->prev_state == LC_AT_RISK)
       snprintf(out->cause, sizeof out->cause, "the %s level is met again",
-               level_names[out->mlevel]);
+               policy_level_word(out->mlevel));
     else
       snprintf(out->cause, sizeof out->cause, "%s membership bought on %s%s%s, in force until %s",
-               level_names[out->mlevel], d1, out->bought_by ? " by " : "",
+               policy_level_word(out->mlevel), d1, out->bought_by ? " by " : "",
                out->bought_by ? out->bought_by : "", d2);
     break;
   case LC_AT_RISK:
@@ -261,7 +256,7 @@ void lifecycle_assess(policy_runtime *rt, int p, const facts_org *o, int64_t at,
     isotime_format_date(out->end - 1, d2);
     snprintf(out->cause, sizeof out->cause,
              "the %s membership bought on %s ended after %s without renewal",
-             level_names[out->mlevel], d1, d2);
+             policy_level_word(out->mlevel), d1, d2);
     break;
   }
 }
@@ -284,7 +279,7 @@ int lifecycle_shortfall(policy_runtime *rt, int p, const facts_org *o, int64_t a
   size_t len = 0, i, j;
   json_t *path, *goal;
   json_array_foreach(paths, i, path) {
-    if (strcmp(jstr(path, "level"), level_names[level]) != 0) continue;
+    if (strcmp(jstr(path, "level"), policy_level_word(level)) != 0) continue;
     json_array_foreach(json_object_get(path, "goals"), j, goal) {
       if (json_is_true(json_object_get(goal, "met"))) continue;
       char have[32], need[32], short_by[32];
@@ -295,9 +290,9 @@ int lifecycle_shortfall(policy_runtime *rt, int p, const facts_org *o, int64_t a
       number(short_by, sizeof short_by, d);
       json_decref(d);
       if (len < whysz)
-        len += (size_t)snprintf(why + len, whysz - len, "\n  %s path %s: %s: have %s, need %s (%s short)",
-                                level_names[level], jstr(path, "id"), jstr(goal, "label"), have,
-                                need, short_by);
+        len += (size_t)snprintf(
+            why + len, whysz - len, "\n  %s path %s: %s: have %s, need %s (%s short)",
+            policy_level_word(level), jstr(path, "id"), jstr(goal, "label"), have, need, short_by);
     }
   }
   json_decref(paths);

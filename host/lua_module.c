@@ -249,9 +249,8 @@ static int l_evaluate(lua_State *L) {
     push_json(L, paths);
     json_decref(paths);
     lua_setfield(L, -2, "paths");
-    static const char *const levels[] = {NULL, "silver", "gold"};
     if (res.level) {
-      lua_pushstring(L, levels[res.level]);
+      lua_pushstring(L, policy_level_name(res.level));
       lua_setfield(L, -2, "level");
     }
   }

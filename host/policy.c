@@ -278,6 +278,22 @@ int policy_set_load(policy_set **out, const char *dir, const sandbox_limits *lim
   return 0;
 }
 
+const char *policy_level_name(int level) {
+  return level == POLICY_LEVEL_GOLD ? "gold" : level == POLICY_LEVEL_SILVER ? "silver" : NULL;
+}
+
+const char *policy_level_word(int level) {
+  const char *name = policy_level_name(level);
+  return name ? name : "none";
+}
+
+int policy_level_parse(const char *name) {
+  return !name                          ? POLICY_LEVEL_NONE
+         : strcmp(name, "gold") == 0   ? POLICY_LEVEL_GOLD
+         : strcmp(name, "silver") == 0 ? POLICY_LEVEL_SILVER
+                                       : POLICY_LEVEL_NONE;
+}
+
 /* ---- evaluation: the stdlib's result table to JSON ---- */
 
 static int is_time_key(const char *k) {
@@ -373,9 +389,7 @@ static int fail(policy_result *res, const char *path, const char *phase, const c
 static int result_json(lua_State *L, jsonw *w, int explain, int *level, char *why, size_t whysz) {
   int r = lua_gettop(L);
   lua_getfield(L, r, "level");
-  const char *lv = lua_tostring(L, -1);
-  *level = !lv ? POLICY_LEVEL_NONE
-               : strcmp(lv, "gold") == 0 ? POLICY_LEVEL_GOLD : POLICY_LEVEL_SILVER;
+  *level = policy_level_parse(lua_tostring(L, -1));
   lua_pop(L, 1);
   if (lua_getfield(L, r, "paths") != LUA_TTABLE) {
     snprintf(why, whysz, "evaluate returned no paths");
@@ -468,9 +482,7 @@ void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
   }
   facts_lua_bind(sl->facts, NULL, 0, 0);
   if (args->report == POLICY_REPORT_LEVEL) {
-    const char *lv = lua_tostring(L, -1);
-    res->level = !lv ? POLICY_LEVEL_NONE
-                     : strcmp(lv, "gold") == 0 ? POLICY_LEVEL_GOLD : POLICY_LEVEL_SILVER;
+    res->level = policy_level_parse(lua_tostring(L, -1));
     lua_settop(L, top);
     return;
   }

@@ -58,6 +58,12 @@ policy_set *policy_runtime_set(const policy_runtime *rt);
 /* The outcome of evaluating one policy for one organisation. */
 enum { POLICY_LEVEL_NONE = 0, POLICY_LEVEL_SILVER = 1, POLICY_LEVEL_GOLD = 2 };
 
+/* "silver", "gold", or NULL for POLICY_LEVEL_NONE (JSON null, SQL NULL); and back (0 for
+ * anything else). */
+const char *policy_level_name(int level);
+const char *policy_level_word(int level); /* the same, "none" for POLICY_LEVEL_NONE */
+int policy_level_parse(const char *name);
+
 typedef struct policy_result {
   int level;
   int failed;      /* the policy failed: `error` holds "file:line: failed to ...: msg" */
