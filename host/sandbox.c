@@ -98,12 +98,16 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 /* ---- instructions ----------------------------------------------------------------------- */
 
-/* Writes "file:line: " of the innermost Lua frame at or above `level` into buf. */
+/* Writes "file:line: " of the innermost Lua frame at or above `level` into buf, skipping
+ * the stdlib's own frames: an author needs the line of their policy. When none is left —
+ * `return a.competency {...}` is a tail call, so a problem found by a.competency has no
+ * caller frame — buf stays empty and the caller names the file alone. */
 static void where(lua_State *L, int level, char *buf, size_t bufsz) {
   lua_Debug ar;
   buf[0] = '\0';
   for (; lua_getstack(L, level, &ar); level++) {
-    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 &&
+        strncmp(ar.source, "@stdlib/", 8) != 0) {
       snprintf(buf, bufsz, "%s:%d: ", ar.short_src, ar.currentline);
       return;
     }

@@ -1,0 +1,137 @@
+/* test_policy.c — policy sets: every problem named with file, line and phase; versions
+ * follow the content; one policy's failure stays in its own rows. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "facts.h"
+#include "policy.h"
+
+static char dir[256];
+static char err[1024];
+
+static void put(const char *name, const char *src) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  fputs(src, f);
+  fclose(f);
+}
+
+#define GOOD(id)                                                                            \
+  "local a = require 'attain'\n"                                                            \
+  "return a.competency { id = '" id "', name = 'Good',\n"                                   \
+  "  paths = { a.path { id = 'p', level = 'silver',\n"                                      \
+  "    a.goal { label = 'one', need = 1, measure = function(org) return 1 end } } } }\n"
+
+static const policy_file *file(policy_set *set, const char *stem) {
+  for (int i = 0; i < set->nfiles; i++)
+    if (strcmp(set->files[i].stem, stem) == 0) return &set->files[i];
+  return NULL;
+}
+
+static void names_every_problem_with_file_line_and_phase(void) {
+  put("good.lua", GOOD("good"));
+  put("syntax.lua", "local a = require 'attain'\nreturn a.competency {\n  id = 'syntax' x\n}\n");
+  put("invalid.lua", "local a = require 'attain'\nreturn a.competency {\n  id = 'invalid', nmae = 'x',\n"
+                     "  paths = {} }\n");
+  put("misnamed.lua", GOOD("other"));
+  put("nothing.lua", "return 42\n");
+  policy_set *set;
+  CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
+  CHECK(set->nfiles == 5 && set->nproblems == 4);
+  CHECK(file(set, "good")->problem == NULL);
+  CHECK_STR(file(set, "good")->name, "Good");
+  char expect[512];
+  snprintf(expect, sizeof expect, "%s/syntax.lua:3: failed to compile:", dir);
+  CHECK_CONTAINS(file(set, "syntax")->problem, expect);
+  /* `return a.competency {...}` is a tail call: the file, not a line inside the stdlib. */
+  snprintf(expect, sizeof expect, "%s/invalid.lua: failed to validate: a.competency: unknown key 'nmae'",
+           dir);
+  CHECK_CONTAINS(file(set, "invalid")->problem, expect);
+  put("invalidpath.lua", "local a = require 'attain'\nreturn a.competency {\n  id = 'invalidpath',\n"
+                         "  paths = { a.path { id = 'p', levle = 'gold' } } }\n");
+  CHECK_CONTAINS(file(set, "misnamed")->problem, "competency id 'other' must match the file name");
+  CHECK_CONTAINS(file(set, "nothing")->problem, "the file must return a competency");
+  policy_set_unref(set);
+  /* A problem in a nested constructor names its line. */
+  CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
+  snprintf(expect, sizeof expect, "%s/invalidpath.lua:4: failed to validate: a.path: unknown key 'levle'",
+           dir);
+  CHECK_CONTAINS(file(set, "invalidpath")->problem, expect);
+  policy_set_unref(set);
+  remove("syntax.lua");
+}
+
+static void versions_follow_the_content(void) {
+  policy_set *a, *b, *c;
+  put("good.lua", GOOD("good"));
+  CHECK(policy_set_load(&a, dir, NULL, err, sizeof err) == 0);
+  CHECK(policy_set_load(&b, dir, NULL, err, sizeof err) == 0);
+  CHECK_STR(a->version, b->version);
+  put("good.lua", GOOD("good") "-- edited\n");
+  CHECK(policy_set_load(&c, dir, NULL, err, sizeof err) == 0);
+  CHECK(strcmp(a->version, c->version) != 0);
+  CHECK(strlen(c->version) == POLICY_VERSION_LEN);
+  policy_set_unref(a);
+  policy_set_unref(b);
+  policy_set_unref(c);
+}
+
+static void a_failing_policy_fails_alone(void) {
+  put("good.lua", GOOD("good"));
+  put("boom.lua", "local a = require 'attain'\nreturn a.competency { id = 'boom', name = 'Boom',\n"
+                  "  paths = { a.path { id = 'p', level = 'silver',\n"
+                  "    a.goal { label = 'x', need = 1, measure = function(org)\n"
+                  "      return org.nothing.here end } } } }\n");
+  policy_set *set;
+  policy_runtime *rt;
+  CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
+  CHECK(policy_runtime_new(&rt, set, err, sizeof err) == 0);
+  facts_org org = {.oid = 1, .key = "acme"};
+  jsonw w;
+  jsonw_init(&w);
+  policy_eval_args args = {1795564800, 1795564800, POLICY_REPORT_PATHS};
+  for (int i = 0; i < set->nfiles; i++) {
+    policy_result res;
+    jsonw_reset(&w);
+    policy_runtime_eval(rt, i, &org, &args, &w, &res);
+    if (strcmp(set->files[i].stem, "boom") == 0) {
+      CHECK(res.failed);
+      CHECK_CONTAINS(res.error, "boom.lua:5: failed to run:");
+    } else {
+      CHECK(!res.failed && res.level == POLICY_LEVEL_SILVER);
+      CHECK_CONTAINS(w.buf, "\"have\":1,\"need\":1,\"met\":true");
+    }
+  }
+  jsonw_free(&w);
+  policy_runtime_free(rt);
+  policy_set_unref(set);
+}
+
+static void refuses_a_directory_without_policies(void) {
+  char empty[300];
+  snprintf(empty, sizeof empty, "%s/empty", dir);
+  mkdir(empty, 0700);
+  policy_set *set;
+  CHECK(policy_set_load(&set, empty, NULL, err, sizeof err) != 0);
+  CHECK_CONTAINS(err, "no policies");
+  CHECK(policy_set_load(&set, "/nonexistent/policies", NULL, err, sizeof err) != 0);
+  CHECK_CONTAINS(err, "cannot read the policy directory");
+}
+
+int main(void) {
+  snprintf(dir, sizeof dir, "/tmp/attain-test-policy-%d", (int)getpid());
+  mkdir(dir, 0700);
+  RUN(names_every_problem_with_file_line_and_phase);
+  char cmd[400];
+  snprintf(cmd, sizeof cmd, "rm -f %s/*.lua", dir);
+  if (system(cmd)) return 1;
+  RUN(versions_follow_the_content);
+  RUN(a_failing_policy_fails_alone);
+  RUN(refuses_a_directory_without_policies);
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  if (system(cmd)) return 1;
+  return check_report();
+}
