@@ -217,6 +217,11 @@ int policy_set_load(policy_set **out, const char *dir, const sandbox_limits *lim
     names[n++] = strdup(e->d_name);
   }
   closedir(d);
+  if (n == 0) {
+    free(names);
+    snprintf(err, errsz, "%s: no policies (*.lua files) in the directory", dir);
+    return -1;
+  }
   qsort(names, (size_t)n, sizeof *names, by_name);
 
   policy_set *set = calloc(1, sizeof *set);
@@ -269,11 +274,6 @@ int policy_set_load(policy_set **out, const char *dir, const sandbox_limits *lim
     if (f->problem) set->nproblems++;
   }
   policy_runtime_free(rt);
-  if (n == 0) {
-    snprintf(err, errsz, "%s: no policies (*.lua files) in the directory", dir);
-    policy_set_unref(set);
-    return -1;
-  }
   *out = set;
   return 0;
 }
