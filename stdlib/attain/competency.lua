@@ -316,16 +316,19 @@ end
 ---@field level attain.Level? "gold" if a gold path is met, else "silver" if a silver path is met, else nil
 ---@field paths attain.PathResult[] in declaration order
 
--- have of a combinator node: how many children are met.
+-- have of a node: its measure's value, or for a combinator how many children are met.
+local have_of
 local function count_met(node, vals)
   local children, met = node.children, 0
   for i = 1, #children do
     local ch = children[i]
-    local have
-    if ch.slot then have = vals[ch.slot] else have = count_met(ch, vals) end
-    if have >= ch.need then met = met + 1 end
+    if have_of(ch, vals) >= ch.need then met = met + 1 end
   end
   return met
+end
+have_of = function(n, vals)
+  if n.slot then return vals[n.slot] end
+  return count_met(n, vals)
 end
 
 local function measure_all(plan, org)
@@ -351,8 +354,7 @@ function M.evaluate(c, org)
     local nodes, results, met = p.nodes, p.blank(), true
     for j = 1, #nodes do
       local n = nodes[j]
-      local have
-      if n.slot then have = vals[n.slot] else have = count_met(n, vals) end
+      local have = have_of(n, vals)
       local ok = have >= n.need
       results[j] = { label = n.label, have = have, need = n.need, met = ok }
       if not ok then met = false end
@@ -380,9 +382,7 @@ function M.level(c, org)
       local nodes, met = p.nodes, true
       for j = 1, #nodes do
         local n = nodes[j]
-        local have
-        if n.slot then have = vals[n.slot] else have = count_met(n, vals) end
-        if have < n.need then met = false break end
+        if have_of(n, vals) < n.need then met = false break end
       end
       if met then
         if p.level == "gold" then return "gold" end
