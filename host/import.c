@@ -385,6 +385,10 @@ static int read_record(struct job *job, char **line, size_t *cap, long *lineno, 
     return -1;
   }
   size_t len = (size_t)n;
+  if (*lineno == 1 && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 BOM */
+    l += 3;
+    len -= 3;
+  }
   while (len && (l[len - 1] == '\n' || l[len - 1] == '\r')) len--;
   if (strspn(l, " \t") >= len) return 0; /* blank lines are allowed and ignored */
   json_error_t jerr;

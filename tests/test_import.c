@@ -154,6 +154,18 @@ static void rejects_a_binary_file_with_nul_bytes(void) {
   remove(f);
 }
 
+static void accepts_crlf_line_ends_and_a_byte_order_mark(void) {
+  const char *p;
+  store *s = fresh(&p);
+  import_stats st;
+  const char *f = testdb_file("bom.jsonl", "\xEF\xBB\xBF{\"type\":\"org\",\"id\":\"a\"}\r\n"
+                                           "{\"type\":\"org\",\"id\":\"b\"}\r\n");
+  CHECK(import_file(s, f, &st, err, sizeof err) == IMPORT_OK);
+  CHECK(st.records == 2);
+  store_close(s);
+  testdb_remove(p);
+}
+
 static void reports_an_unreadable_file(void) {
   const char *p;
   store *s = fresh(&p);
@@ -169,6 +181,7 @@ int main(void) {
   RUN(importing_twice_changes_nothing);
   RUN(rejects_bad_lines_naming_file_and_line);
   RUN(rejects_a_binary_file_with_nul_bytes);
+  RUN(accepts_crlf_line_ends_and_a_byte_order_mark);
   RUN(reports_an_unreadable_file);
   return check_report();
 }
