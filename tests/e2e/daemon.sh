@@ -49,7 +49,10 @@ for _ in $(seq 100); do
 done
 ms=$((($(date +%s%N) - start) / 1000000))
 expect_eq "an edit is served and stored under a new version" "$(results_version_is "$v1" && [ "$v1" != "$v0" ] && echo yes)" yes
-if [ "$ms" -le 1000 ]; then pass "... within 1 s (${ms} ms)"; else fail "... took ${ms} ms"; fi
+# The 1 s of the daemon issue holds for a normal build; a sanitizer build runs several
+# times slower, so scripts/test gives it ATTAIN_TIMING_SCALE.
+limit=$((1000 * ${ATTAIN_TIMING_SCALE:-1}))
+if [ "$ms" -le "$limit" ]; then pass "... within $limit ms (${ms} ms)"; else fail "... took ${ms} ms (limit $limit)"; fi
 
 # A broken edit is refused; the old set keeps serving; the error names file and line.
 printf 'local a = require "attain"\nreturn a.competency {\n  id = "cloud-platform" name = "x",\n}\n' > pol/zz-broken.lua
@@ -81,9 +84,9 @@ expect_eq "an import by another process is evaluated at the next sweep" \
   "$(sqlite3 d.db "SELECT e.rev FROM evaluation e JOIN org o USING (oid) WHERE o.key = 'northwind'")" "$rev_after"
 [ "$rev_before" != "$rev_after" ] && pass "... (the import changed the revision)" || fail "the import did not change the revision"
 
-# A time boundary: a second certification earned 24 h minus 3 s ago starts counting in 3 s,
+# A time boundary: a second certification earned 24 h minus 6 s ago starts counting in 6 s,
 # with no data change, and the organisation turns silver.
-earned=$(date -u -d '-86397 seconds' +%Y-%m-%dT%H:%M:%SZ)
+earned=$(date -u -d '-86394 seconds' +%Y-%m-%dT%H:%M:%SZ)
 {
   echo '{"type":"org","id":"tick"}'
   for u in t1 t2; do
@@ -101,7 +104,7 @@ level_tick() { sqlite3 d.db "SELECT coalesce(level, 'none') FROM result JOIN org
 wait_for 3 sh -c "[ -n \"\$(sqlite3 d.db \"SELECT 1 FROM result JOIN org USING (oid) WHERE key = 'tick'\")\" ]" >/dev/null
 expect_eq "before its 24 hours the certification does not count" "$(level_tick)" none
 revs=$(sqlite3 d.db 'SELECT value FROM meta WHERE key = "data_rev"')
-wait_for 8 sh -c "[ \"\$(sqlite3 d.db \"SELECT level FROM result JOIN org USING (oid) WHERE key = 'tick' AND competency = 'cloud-platform'\")\" = silver ]" >/dev/null
+wait_for 15 sh -c "[ \"\$(sqlite3 d.db \"SELECT level FROM result JOIN org USING (oid) WHERE key = 'tick' AND competency = 'cloud-platform'\")\" = silver ]" >/dev/null
 expect_eq "after 24 hours it counts, with no data change" "$(level_tick)" silver
 expect_eq "... (no import happened)" "$(sqlite3 d.db 'SELECT value FROM meta WHERE key = "data_rev"')" "$revs"
 

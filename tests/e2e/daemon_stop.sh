@@ -3,7 +3,7 @@
 # restart picks up where it stopped: the first sweep evaluates what was left.
 . "$(dirname "$0")/lib.bash"
 
-lua5.4 "$ATTAIN_SOURCE_DIR/tests/bench/gen.lua" --orgs 3000 --seed 7 > facts.jsonl 2>/dev/null
+lua5.4 "$ATTAIN_SOURCE_DIR/tests/bench/gen.lua" --orgs 6000 --seed 7 > facts.jsonl 2>/dev/null
 A=("$ATTAIN" --db d.db --policies "$ATTAIN_SOURCE_DIR/policies")
 "${A[@]}" init >/dev/null
 "${A[@]}" import --quiet facts.jsonl
