@@ -16,7 +16,7 @@
 #include "store.h"
 
 #define RANGE_CHUNK 256 /* organisation ids per chunk of a range sweep */
-#define LIST_CHUNK 64   /* organisations per chunk of a list sweep */
+#define LIST_CHUNK 256  /* organisations per chunk of a list sweep */
 #define WINDOW 8        /* chunks evaluated ahead of the one being handed over */
 
 typedef struct row_offsets {
@@ -187,22 +187,36 @@ static chunk_out *chunk_build(sweep *sw, size_t k, store *s, facts_batch *b, pol
   int64_t lo, hi, errors = 0;
   size_t first, count;
   chunk_bounds(sw, k, &lo, &hi, &first, &count);
-  size_t loads = q->oids ? count : 1;
+  /* A dense stretch of a list (after a reload, or on a first start, every organisation is
+   * due) reads like a range, once; a sparse one organisation by organisation. */
+  int dense = q->oids && q->oids[first + count - 1] - q->oids[first] < 2 * (int64_t)count;
+  size_t loads = q->oids && !dense ? count : 1;
+  if (dense) {
+    lo = q->oids[first];
+    hi = q->oids[first + count - 1];
+  }
   c->lo = lo;
   c->hi = hi;
   c->range = !q->oids;
+  size_t next = first; /* the list's next organisation, when a range is read for a list */
   for (size_t l = 0; l < loads; l++) {
-    if (q->oids) lo = hi = q->oids[first + l];
+    if (q->oids && !dense) lo = hi = q->oids[first + l];
     if (facts_batch_load(b, s, lo, hi, err, errsz)) {
       chunk_free(c);
       return NULL;
     }
-    for (int i = 0; i < facts_batch_count(b); i++)
-      if (eval_org(c, rt, facts_batch_org(b, i), q, &errors)) {
+    for (int i = 0; i < facts_batch_count(b); i++) {
+      const facts_org *o = facts_batch_org(b, i);
+      if (dense) { /* skip the organisations of the range that are not due */
+        while (next < first + count && q->oids[next] < o->oid) next++;
+        if (next == first + count || q->oids[next] != o->oid) continue;
+      }
+      if (eval_org(c, rt, o, q, &errors)) {
         snprintf(err, errsz, "evaluating: out of memory");
         chunk_free(c);
         return NULL;
       }
+    }
   }
   for (int r = 0; r < c->nrows; r++) {
     const row_offsets *off = &c->offs[r];
