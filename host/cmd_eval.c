@@ -100,6 +100,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
       store_close(st.s);
       return CLI_EXIT_PROBLEMS;
     }
+    req.by_list = 1;
     req.oids = due;
     req.noids = n;
   }

@@ -150,6 +150,7 @@ static void job_work(uv_work_t *w) {
   int rc = 0;
   if (j->kind == JOB_DUE) {
     rc = store_orgs_due(d->s, j->set->version, j->at, &oids, &n, j->err, sizeof j->err);
+    req.by_list = 1;
     req.oids = oids;
     req.noids = n;
     j->selected = (int64_t)n;

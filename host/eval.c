@@ -164,7 +164,7 @@ static int eval_org(chunk_out *c, policy_runtime *rt, const facts_org *o,
 static void chunk_bounds(const sweep *sw, size_t k, int64_t *lo, int64_t *hi, size_t *first,
                          size_t *count) {
   const eval_request *q = sw->req;
-  if (q->oids) {
+  if (q->by_list) {
     *first = k * LIST_CHUNK;
     *count = q->noids - *first < LIST_CHUNK ? q->noids - *first : LIST_CHUNK;
     *lo = *hi = 0;
@@ -189,18 +189,18 @@ static chunk_out *chunk_build(sweep *sw, size_t k, store *s, facts_batch *b, pol
   chunk_bounds(sw, k, &lo, &hi, &first, &count);
   /* A dense stretch of a list (after a reload, or on a first start, every organisation is
    * due) reads like a range, once; a sparse one organisation by organisation. */
-  int dense = q->oids && q->oids[first + count - 1] - q->oids[first] < 2 * (int64_t)count;
-  size_t loads = q->oids && !dense ? count : 1;
+  int dense = q->by_list && q->oids[first + count - 1] - q->oids[first] < 2 * (int64_t)count;
+  size_t loads = q->by_list && !dense ? count : 1;
   if (dense) {
     lo = q->oids[first];
     hi = q->oids[first + count - 1];
   }
   c->lo = lo;
   c->hi = hi;
-  c->range = !q->oids;
+  c->range = !q->by_list;
   size_t next = first; /* the list's next organisation, when a range is read for a list */
   for (size_t l = 0; l < loads; l++) {
-    if (q->oids && !dense) lo = hi = q->oids[first + l];
+    if (q->by_list && !dense) lo = hi = q->oids[first + l];
     if (facts_batch_load(b, s, lo, hi, err, errsz)) {
       chunk_free(c);
       return NULL;
@@ -300,7 +300,7 @@ int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz
   memset(stats, 0, sizeof *stats);
   double start = now_seconds();
   sweep sw = {.req = req};
-  if (req->oids)
+  if (req->by_list)
     sw.nchunks = (req->noids + LIST_CHUNK - 1) / LIST_CHUNK;
   else if (req->hi >= req->lo)
     sw.nchunks = (size_t)((req->hi - req->lo) / RANGE_CHUNK + 1);

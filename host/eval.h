@@ -53,8 +53,9 @@ typedef struct eval_request {
   const char *db;     /* each worker opens its own connection */
   policy_set *set;
   int64_t at;
-  int64_t lo, hi;     /* organisation ids (internal), inclusive; ignored with oids */
-  const int64_t *oids; /* optional sorted list of organisations to evaluate */
+  int64_t lo, hi;     /* organisation ids (internal), inclusive; ignored with by_list */
+  int by_list;         /* evaluate the organisations of `oids` (possibly none), not lo..hi */
+  const int64_t *oids; /* sorted */
   size_t noids;
   int workers;        /* 0: one per core */
   int report;         /* enum policy_report: LEVEL leaves eval_row.paths NULL */

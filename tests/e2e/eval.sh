@@ -69,6 +69,18 @@ expect_eq "every competency has its row" "$(wc -l < bad.jsonl)" 6
 expect_eq "the failed rows are stored with their error" \
   "$(sqlite3 a.db "SELECT count(*) FROM result r JOIN org o USING (oid) WHERE o.key = 'contoso' AND error IS NOT NULL")" 4
 
+# eval --due: only what changed. contoso and northwind (ids 1 and 3) change, fabrikam (2)
+# between them does not: a dense stretch read as a range must still skip fabrikam.
+"$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 >/dev/null 2>&1 || true
+out=$("$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --due 2>&1 >/dev/null)
+expect_contains "nothing is due right after a sweep" "$out" "evaluated 0 organisations"
+printf '%s\n' '{"type":"metric","org":"contoso","metric":"devops_revenue","period":"2026-11","value":1}' \
+  '{"type":"metric","org":"northwind","metric":"devops_revenue","period":"2026-11","value":1}' |
+  "$ATTAIN" --db a.db import - >/dev/null
+out=$("$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --due --json 2>&1)
+expect_contains "eval --due evaluates the two organisations that changed" "$out" "evaluated 2 organisations"
+expect_eq "... and not the one between them" "$(echo "$out" | grep -c '"org":"fabrikam"')" 0
+
 out=$("$ATTAIN" --db a.db --policies "$P" status contoso --at 2026-11-25)
 expect_contains "status shows the level" "$out" "Cloud Platform (cloud-platform): silver"
 expect_contains "status shows have/need with a bar" "$out" "[##########] 2/2  2 certified people (AZ-104, AZ-204, AZ-305)"
