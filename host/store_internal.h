@@ -43,8 +43,6 @@
                    "VALUES (:oid, :name, :period, :value) "                                   \
                    "ON CONFLICT(oid, name, period) DO UPDATE SET value = excluded.value "     \
                    "WHERE value IS NOT excluded.value")                                       \
-  X(OVERRIDE_GET, "SELECT people, reason, granted_by, valid_from, valid_until FROM override "                    \
-                  "WHERE oid = :oid AND competency = :competency AND code = :code")           \
   X(OVERRIDE_UPSERT, "INSERT INTO override(oid, competency, code, people, reason, granted_by, "       \
                      "valid_from, valid_until) VALUES (:oid, :competency, :code, :people, :reason, "     \
                      ":by, :from, :until) ON CONFLICT(oid, competency, code) DO UPDATE SET " \
