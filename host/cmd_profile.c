@@ -8,14 +8,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_org.h"
 #include "commands.h"
 #include "eval.h"
 #include "isotime.h"
 #include "jsonw.h"
 #include "lifecycle.h"
 #include "policy.h"
-#include "store.h"
-#include "store_read.h"
 
 enum { OPT_AT, OPT_JSON };
 
@@ -114,18 +113,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   profile pr = {.ctx = ctx, .json = args->value[OPT_JSON] != NULL};
   int rc = cli_time_arg(&cmd_profile, ctx, args->value[OPT_AT], &pr.at);
   if (rc) return rc;
-  store *s;
-  if (store_open(&s, ctx->db, 0, err, sizeof err)) {
-    fprintf(ctx->err, "attain profile: %s\n", err);
-    return CLI_EXIT_PROBLEMS;
-  }
   int64_t oid;
-  rc = store_org_lookup(s, args->pos[0], &oid, err, sizeof err);
-  store_close(s);
-  if (rc) {
-    fprintf(ctx->err, "attain profile: %s\n", err);
-    return rc == STORE_ENOTFOUND ? CLI_EXIT_DATA : CLI_EXIT_PROBLEMS;
-  }
+  if ((rc = cli_org_find(ctx, "profile", args->pos[0], &oid))) return rc;
   if (policy_set_load(&pr.set, ctx->policies, NULL, err, sizeof err) ||
       policy_runtime_new(&pr.rt, pr.set, err, sizeof err)) {
     fprintf(ctx->err, "attain profile: %s\n", err);
