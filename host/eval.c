@@ -13,7 +13,9 @@
 #include "lifecycle.h"
 
 #include "facts.h"
+#include "isotime.h"
 #include "store.h"
+#include "store_read.h"
 
 #define RANGE_CHUNK 256 /* organisation ids per chunk of a range sweep */
 #define LIST_CHUNK 256  /* organisations per chunk of a list sweep */
@@ -199,9 +201,12 @@ static chunk_out *chunk_build(sweep *sw, size_t k, store *s, facts_batch *b, pol
   c->hi = hi;
   c->range = !q->by_list;
   size_t next = first; /* the list's next organisation, when a range is read for a list */
+  /* Metric rows older than the set's longest window are never read: not loaded. */
+  int months = policy_runtime_metric_months(rt);
+  int64_t from = months < 0 ? STORE_ALL_PERIODS : (int64_t)isotime_month_of(q->at) - months + 1;
   for (size_t l = 0; l < loads; l++) {
     if (q->by_list && !dense) lo = hi = q->oids[first + l];
-    if (facts_batch_load(b, s, lo, hi, err, errsz)) {
+    if (facts_batch_load(b, s, lo, hi, from, err, errsz)) {
       chunk_free(c);
       return NULL;
     }

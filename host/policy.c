@@ -26,6 +26,7 @@ struct policy_runtime {
     sandbox *sb;
     int competency; /* registry refs */
     int evaluate, explain, level, membership_end;
+    int metric_months; /* see policy_runtime_metric_months; -1: every month */
     facts_lua *facts;
     int facts_ref;
     char *problem; /* a problem of this instance, if the set's file had none */
@@ -126,11 +127,12 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
   /* The stdlib functions the host calls, fetched through the sandbox's own require. */
   static const char fetch[] = "local a = require 'attain'\n"
                               "return a.evaluate, a.explain, a.level, a.membership_end, "
-                              "a.is_competency";
+                              "a.metric_months, a.is_competency";
   if (sandbox_load(sl->sb, "=attain-host", fetch, sizeof fetch - 1, err, sizeof err) ||
-      sandbox_pcall(sl->sb, 0, 5, err, sizeof err))
+      sandbox_pcall(sl->sb, 0, 6, err, sizeof err))
     return phase_message(f->path, "load the stdlib", err);
   int is_competency = luaL_ref(L, LUA_REGISTRYINDEX);
+  int metric_months = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->membership_end = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->level = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->explain = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -158,6 +160,11 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
     lua_pop(L, 2);
     return phase_message(f->path, "validate", err);
   }
+  lua_pop(L, 1);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, metric_months);
+  lua_pushvalue(L, -2);
+  if (sandbox_pcall(sl->sb, 1, 1, err, sizeof err)) return phase_message(f->path, "validate", err);
+  sl->metric_months = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : -1;
   lua_pop(L, 1);
   sl->competency = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->facts = facts_lua_push_new(L);
@@ -450,6 +457,17 @@ static int result_json(lua_State *L, jsonw *w, int explain, int *level, char *wh
   jsonw_arr_end(w);
   lua_settop(L, r);
   return 0;
+}
+
+int policy_runtime_metric_months(const policy_runtime *rt) {
+  int months = 0;
+  for (int i = 0; i < rt->set->nfiles; i++) {
+    const struct slot *sl = &rt->slots[i];
+    if (rt->set->files[i].problem || sl->problem) continue; /* evaluates to an error */
+    if (sl->metric_months < 0) return -1;
+    if (sl->metric_months > months) months = sl->metric_months;
+  }
+  return months;
 }
 
 void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,

@@ -54,6 +54,10 @@ typedef struct policy_runtime policy_runtime;
 int policy_runtime_new(policy_runtime **out, policy_set *set, char *err, size_t errsz);
 void policy_runtime_free(policy_runtime *rt);
 policy_set *policy_runtime_set(const policy_runtime *rt);
+/* How many calendar months of metrics, ending with the evaluation month, evaluating this
+ * set can read (its longest metric window; 0 if no goal reads metrics), or -1 if some
+ * goal may read any month (a seats goal, a custom goal). Sweeps load no older rows. */
+int policy_runtime_metric_months(const policy_runtime *rt);
 
 /* The outcome of evaluating one policy for one organisation. */
 enum { POLICY_LEVEL_NONE = 0, POLICY_LEVEL_SILVER = 1, POLICY_LEVEL_GOLD = 2 };

@@ -26,6 +26,8 @@ int store_fail(store *s, sqlite3_stmt *st, const char *what, char *err, size_t e
   return STORE_ERROR;
 }
 
+const char *store_stmt_sql(enum store_stmt_id id) { return stmt_sql[id]; }
+
 sqlite3_stmt *store_stmt(store *s, enum store_stmt_id id, char *err, size_t errsz) {
   sqlite3_stmt *st = s->stmts[id];
   if (!st) {

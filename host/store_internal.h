@@ -33,7 +33,7 @@
   X(LINK_SET_END, "UPDATE msa_link SET ended = :ended WHERE mid = :mid AND started = :started")       \
   X(LINK_SET_USER, "UPDATE msa_link SET uid = :uid, oid = :oid "                              \
                    "WHERE mid = :mid AND started = :started")                                     \
-  X(LINK_ORGS, "SELECT DISTINCT oid FROM msa_link WHERE mid = :mid")                          \
+  X(LINK_ORGS, "SELECT oid FROM msa_link WHERE mid = :mid") /* touch() is a set */       \
   X(ACH_UPSERT, "INSERT INTO achievement(mid, code, earned, kind, expires) "                  \
                 "VALUES (:mid, :code, :earned, :kind, :expires) "                             \
                 "ON CONFLICT(mid, code, earned) DO UPDATE SET kind = excluded.kind, "         \
@@ -65,12 +65,14 @@
                  "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, uid")                            \
   X(RANGE_HOLDINGS,                                                                            \
     "SELECT l.oid, l.uid, m.key, l.started, l.ended, "                                         \
-    "(SELECT n.oid FROM msa_link n WHERE n.mid = l.mid AND n.started = l.ended), "             \
+    "CASE WHEN l.ended IS NOT NULL THEN "                                                      \
+    "(SELECT n.oid FROM msa_link n WHERE n.mid = l.mid AND n.started = l.ended) END, "         \
     "a.code, a.kind, a.earned, a.expires "                                                     \
     "FROM msa_link l JOIN msa m ON m.mid = l.mid JOIN achievement a ON a.mid = l.mid "         \
     "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid")                                          \
   X(RANGE_METRICS, "SELECT oid, name, period, value FROM metric "                              \
-                   "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, name, period")                 \
+                   "WHERE oid BETWEEN :lo AND :hi AND period >= :from "                        \
+                   "ORDER BY oid, name, period")                                               \
   X(RANGE_OVERRIDES, "SELECT oid, competency, code, people, reason, granted_by, valid_from, "   \
                      "valid_until FROM override WHERE oid BETWEEN :lo AND :hi "                \
                      "ORDER BY oid, competency, code")                                         \
@@ -117,6 +119,7 @@ struct store {
   sqlite3 *db;
   sqlite3_stmt *stmts[STMT_COUNT_];
   int in_tx;
+  int64_t read_from_period; /* store_read_range's, for the metrics statement */
   /* store_write.c's batch: the organisations changed since store_write_begin (an
    * open-addressing set of oids; 0 marks an empty slot, oids start at 1). */
   struct {
@@ -134,6 +137,8 @@ struct store {
 /* Returns the statement, prepared on first use and reset with its bindings cleared; NULL
  * with err filled if it cannot be prepared. */
 sqlite3_stmt *store_stmt(store *s, enum store_stmt_id id, char *err, size_t errsz);
+/* The SQL text of statement `id` (for tests that inspect the store's query shapes). */
+const char *store_stmt_sql(enum store_stmt_id id);
 
 /* Writes "what: sqlite error N (name): message [in: SQL]" into err; returns STORE_ERROR. */
 int store_fail(store *s, sqlite3_stmt *st, const char *what, char *err, size_t errsz);
@@ -153,5 +158,7 @@ int store_exec_stmt(store *s, sqlite3_stmt *st, const char *what, char *err, siz
 
 /* Applies the migrations (store_schema.c). */
 int store_schema_migrate(store *s, int migrate, char *err, size_t errsz);
+/* The SQL of the migration to schema version `to` (1-based), NULL past the last. */
+const char *store_schema_migration_sql(int to);
 
 #endif

@@ -27,6 +27,7 @@ static int each_row(store *s, enum store_stmt_id id, int64_t lo, int64_t hi,
   if (!st) return STORE_ERROR;
   store_bind_int(st, ":lo", lo);
   store_bind_int(st, ":hi", hi);
+  if (id == STMT_RANGE_METRICS) store_bind_int(st, ":from", s->read_from_period);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int r = row(st, sink, arg);
@@ -121,8 +122,9 @@ static int result_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
   return k->result(arg, &r);
 }
 
-int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *sink, void *arg,
-                     char *err, size_t errsz) {
+int store_read_range(store *s, int64_t lo, int64_t hi, int64_t from_period,
+                     const store_read_sink *sink, void *arg, char *err, size_t errsz) {
+  s->read_from_period = from_period;
   /* One read transaction, so the tables agree with each other even while another
    * process imports. */
   int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK

@@ -64,10 +64,14 @@ typedef struct store_read_sink {
   int (*result)(void *arg, const store_result_row *r);  /* the results stored last */
 } store_read_sink;
 
-/* Streams the facts of organisations lo..hi (internal ids). A sink callback returning
- * non-zero stops the read with that value. */
-int store_read_range(store *s, int64_t lo, int64_t hi, const store_read_sink *sink, void *arg,
-                     char *err, size_t errsz);
+/* Every metric month (the `from_period` of store_read_range). */
+#define STORE_ALL_PERIODS INT64_MIN
+
+/* Streams the facts of organisations lo..hi (internal ids), metrics only from month index
+ * `from_period` on (STORE_ALL_PERIODS: all). A sink callback returning non-zero stops the
+ * read with that value. */
+int store_read_range(store *s, int64_t lo, int64_t hi, int64_t from_period,
+                     const store_read_sink *sink, void *arg, char *err, size_t errsz);
 
 /* The organisations whose stored evaluation may be stale at `now` for policy set
  * `policy`: never evaluated, facts changed since (org.rev), evaluated by another set, or

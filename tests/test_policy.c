@@ -19,6 +19,12 @@ static void put(const char *name, const char *src) {
   fclose(f);
 }
 
+static void unput(const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  remove(path);
+}
+
 #define GOOD(id)                                                                            \
   "local a = require 'attain'\n"                                                            \
   "return a.competency { id = '" id "', name = 'Good',\n"                                   \
@@ -61,7 +67,7 @@ static void names_every_problem_with_file_line_and_phase(void) {
            dir);
   CHECK_CONTAINS(file(set, "invalidpath")->problem, expect);
   policy_set_unref(set);
-  remove("syntax.lua");
+  unput("syntax.lua");
 }
 
 static void versions_follow_the_content(void) {
@@ -110,6 +116,49 @@ static void a_failing_policy_fails_alone(void) {
   policy_set_unref(set);
 }
 
+/* The facts object a custom measure receives: its fields, its methods, and a method
+ * called on anything else is refused by name. */
+static void the_facts_object_checks_its_receiver(void) {
+  put("probe.lua",
+      "local a = require 'attain'\nreturn a.competency { id = 'probe', name = 'Probe',\n"
+      "  paths = { a.path { id = 'p', level = 'silver',\n"
+      "    a.goal { label = 'x', need = 1, measure = function(org, now)\n"
+      "      assert(org.id == 'acme' and org.now == now and org.nothing == nil and org[1] == nil)\n"
+      "      return org:metric_sum('m', 2) + org:people({ 'AZ-104' }) end } } } }\n");
+  put("forged.lua",
+      "local a = require 'attain'\nreturn a.competency { id = 'forged', name = 'Forged',\n"
+      "  paths = { a.path { id = 'p', level = 'silver',\n"
+      "    a.goal { label = 'x', need = 1, measure = function(org)\n"
+      "      return org.people({}, { 'AZ-104' }) end } } } }\n");
+  policy_set *set;
+  policy_runtime *rt;
+  CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
+  CHECK(policy_runtime_new(&rt, set, err, sizeof err) == 0);
+  facts_metric m[] = {{"m", 2026 * 12 + 9, 2.5}, {"m", 2026 * 12 + 10, 1.5}};
+  facts_org org = {.oid = 1, .key = "acme", .metrics = m, .nmetrics = 2};
+  jsonw w;
+  jsonw_init(&w);
+  policy_eval_args args = {1795564800, 1795564800, POLICY_REPORT_PATHS}; /* 2026-11-25 */
+  for (int i = 0; i < set->nfiles; i++) {
+    policy_result res;
+    jsonw_reset(&w);
+    policy_runtime_eval(rt, i, &org, &args, &w, &res);
+    if (strcmp(set->files[i].stem, "probe") == 0) {
+      CHECK(!res.failed);
+      CHECK_CONTAINS(w.buf, "\"have\":4,");
+    } else if (strcmp(set->files[i].stem, "forged") == 0) {
+      CHECK(res.failed);
+      CHECK_CONTAINS(res.error, "forged.lua:5: failed to run:");
+      CHECK_CONTAINS(res.error, "attain.Facts expected, got table");
+    }
+  }
+  jsonw_free(&w);
+  policy_runtime_free(rt);
+  policy_set_unref(set);
+  unput("probe.lua");
+  unput("forged.lua");
+}
+
 static void refuses_a_directory_without_policies(void) {
   char empty[300];
   snprintf(empty, sizeof empty, "%s/empty", dir);
@@ -130,6 +179,7 @@ int main(void) {
   if (system(cmd)) return 1;
   RUN(versions_follow_the_content);
   RUN(a_failing_policy_fails_alone);
+  RUN(the_facts_object_checks_its_receiver);
   RUN(refuses_a_directory_without_policies);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd)) return 1;

@@ -296,6 +296,23 @@ local function plan_of(c, fname)
   return plan
 end
 
+--- How many calendar months of metrics, ending with the evaluation month, an
+--- evaluation of `c` can read: the longest window of its revenue, usage and
+--- customers goals (0 if it has none), or nil if it has a seats goal (the
+--- latest reported month may be any month before) or a custom goal (its
+--- functions may read any month). The host reads no older metric rows.
+---@param c attain.Competency
+---@return integer?
+function M.metric_months(c)
+  local plan = plan_of(c, "attain.metric_months")
+  local months = 0
+  for _, m in ipairs(plan.measures) do
+    if m.op == "latest" or m.op == "custom" then return nil end
+    if (m.op == "sum" or m.op == "avg") and m.months > months then months = m.months end
+  end
+  return months
+end
+
 ------------------------------------------------------------------------------
 -- Evaluation
 

@@ -14,7 +14,7 @@
 --
 -- This module gathers the public API from attain.goals, attain.competency,
 -- attain.renewal and attain.time. The host calls `evaluate`, `explain`,
--- `is_competency` and `membership_end` from here (see docs/policies.md).
+-- `is_competency`, `membership_end` and `metric_months` from here (see docs/policies.md).
 local goals = require "attain.goals"
 local competency = require "attain.competency"
 
@@ -44,6 +44,7 @@ M.evaluate = competency.evaluate
 M.level = competency.level
 M.explain = competency.explain
 M.membership_end = competency.membership_end
+M.metric_months = competency.metric_months
 
 -- Predicates
 M.is_competency = competency.is_competency

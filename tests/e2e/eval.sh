@@ -89,4 +89,32 @@ set +e
 "$ATTAIN" --db a.db --policies "$P" status nobody >/dev/null 2>&1; rc=$?
 set -e
 expect_eq "status of an unknown organisation exits 65" "$rc" 65
+
+# Sweeps read metrics back only as far as the policy set's longest window (docs/eval.md):
+# the oldest month of a window still counts, the month before it does not, and a seats
+# goal (the latest reported month, however old) makes the sweep read every month.
+mkdir -p windows/only windows/seats
+cat > windows/only/window.lua <<'LUA'
+local a = require "attain"
+return a.competency { id = "window", name = "Window", paths = {
+  a.path { id = "p", level = "silver", a.revenue { metric = "w", months = 3, at_least = 100 } },
+  a.path { id = "p", level = "gold", a.revenue { metric = "w", months = 3, at_least = 1000 } } } }
+LUA
+cp windows/only/window.lua windows/seats/
+cat > windows/seats/seats.lua <<'LUA'
+local a = require "attain"
+return a.competency { id = "seats", name = "Seats", paths = {
+  a.path { id = "p", level = "silver", a.seats { metric = "s", at_least = 5 } } } }
+LUA
+printf '%s\n' '{"type":"org","id":"edge"}' \
+  '{"type":"metric","org":"edge","metric":"w","period":"2026-08","value":1000}' \
+  '{"type":"metric","org":"edge","metric":"w","period":"2026-09","value":100}' \
+  '{"type":"metric","org":"edge","metric":"s","period":"2024-01","value":7}' > windows.jsonl
+"$ATTAIN" --db w.db init >/dev/null
+"$ATTAIN" --db w.db import windows.jsonl >/dev/null
+out=$("$ATTAIN" --db w.db --policies windows/only eval --at 2026-11-25 2>/dev/null)
+expect_contains "a window's oldest month counts, the month before does not" "$out" "window                       silver"
+out=$("$ATTAIN" --db w.db --policies windows/seats eval --at 2026-11-25 2>/dev/null)
+expect_contains "... also when a seats goal makes the sweep read every month" "$out" "window                       silver"
+expect_contains "a seats goal finds a latest month older than every window" "$out" "seats                        silver"
 finish
