@@ -98,7 +98,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     goto fail;
   }
   if (policy_runtime_new(&rt, b.set, err, sizeof err) ||
-      facts_batch_load(batch, s, oid, oid, STORE_ALL_PERIODS, err, sizeof err))
+      facts_batch_load(batch, s, oid, oid, NULL, err, sizeof err))
     goto fail;
   const facts_org *o = facts_batch_org(batch, 0);
 

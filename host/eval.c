@@ -79,7 +79,8 @@ static int same_text(const char *a, const char *b) {
   return a && b ? strcmp(a, b) == 0 : a == b;
 }
 
-/* Is the stored result of policy p what this evaluation found? Then it is not rewritten. */
+/* Is the stored result of policy p what this evaluation found? Then it is not rewritten.
+ * Level none without an error is stored as no row. */
 static int stored_unchanged(const facts_org *o, const policy_set *set, int p,
                             const policy_result *res) {
   const char *stem = set->files[p].stem;
@@ -90,7 +91,7 @@ static int stored_unchanged(const facts_org *o, const policy_set *set, int p,
            same_text(r->level, policy_level_name(res->level)) &&
            same_text(r->error, res->failed ? res->error : NULL);
   }
-  return 0;
+  return !res->failed && res->level == POLICY_LEVEL_NONE;
 }
 
 static int eval_org(chunk_out *c, policy_runtime *rt, const facts_org *o,
@@ -201,12 +202,12 @@ static chunk_out *chunk_build(sweep *sw, size_t k, store *s, facts_batch *b, pol
   c->hi = hi;
   c->range = !q->by_list;
   size_t next = first; /* the list's next organisation, when a range is read for a list */
-  /* Metric rows older than the set's longest window are never read: not loaded. */
-  int months = policy_runtime_metric_months(rt);
-  int64_t from = months < 0 ? STORE_ALL_PERIODS : (int64_t)isotime_month_of(q->at) - months + 1;
+  /* Metric rows the set never reads (older than its longest window) are not loaded. */
+  store_metric_window window;
+  const store_metric_window *w = policy_runtime_metric_window(rt, q->at, &window) ? NULL : &window;
   for (size_t l = 0; l < loads; l++) {
     if (q->by_list && !dense) lo = hi = q->oids[first + l];
-    if (facts_batch_load(b, s, lo, hi, from, err, errsz)) {
+    if (facts_batch_load(b, s, lo, hi, w, err, errsz)) {
       chunk_free(c);
       return NULL;
     }

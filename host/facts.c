@@ -270,8 +270,8 @@ static int on_result(void *arg, const store_result_row *r) {
   return b->oom;
 }
 
-int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, int64_t from_period,
-                     char *err, size_t errsz) {
+int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi,
+                     const store_metric_window *w, char *err, size_t errsz) {
   arena_free(b);
   b->norgs = b->nusers = b->nholdings = b->nmetrics = b->noverrides = b->nmemberships = 0;
   b->nstatuses = b->nalerts = b->nresults = 0;
@@ -280,7 +280,7 @@ int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, int64_t f
                                        on_metric,   on_override,   on_membership,
                                        on_status,   on_alert,      on_result};
   b->cursor = 0;
-  int rc = store_read_range(s, lo, hi, from_period, &sink, b, err, errsz);
+  int rc = store_read_range(s, lo, hi, w, &sink, b, err, errsz);
   if (rc != STORE_OK || b->oom) {
     if (b->oom || rc == -1) snprintf(err, errsz, "loading facts: out of memory");
     return STORE_ERROR;

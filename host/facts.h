@@ -105,14 +105,14 @@ typedef struct facts_org {
 } facts_org;
 
 typedef struct facts_batch facts_batch;
+struct store_metric_window;
 
 facts_batch *facts_batch_new(void);
 void facts_batch_free(facts_batch *b);
-/* Replaces the batch's content with the facts of organisations lo..hi; metrics only from
- * month index `from_period` on (STORE_ALL_PERIODS: all; see
- * policy_runtime_metric_months). */
-int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi, int64_t from_period,
-                     char *err, size_t errsz);
+/* Replaces the batch's content with the facts of organisations lo..hi; metric rows only in
+ * window `w` (NULL: all; see policy_runtime_metric_window). */
+int facts_batch_load(facts_batch *b, store *s, int64_t lo, int64_t hi,
+                     const struct store_metric_window *w, char *err, size_t errsz);
 int facts_batch_count(const facts_batch *b);
 const facts_org *facts_batch_org(const facts_batch *b, int i);
 

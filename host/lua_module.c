@@ -228,7 +228,7 @@ static int l_evaluate(lua_State *L) {
   char err[1024];
   int64_t oid;
   if (store_org_lookup(d->s, org, &oid, err, sizeof err)) return luaL_error(L, "%s", err);
-  if (facts_batch_load(d->batch, d->s, oid, oid, STORE_ALL_PERIODS, err, sizeof err)) return luaL_error(L, "%s", err);
+  if (facts_batch_load(d->batch, d->s, oid, oid, NULL, err, sizeof err)) return luaL_error(L, "%s", err);
   const facts_org *o = facts_batch_org(d->batch, 0);
   jsonw w;
   jsonw_init(&w);

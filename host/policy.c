@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "facts_lua.h"
+#include "isotime.h"
 #include "stdlib_embed.h"
 
 #define MAX_POLICY_BYTES (1 << 20)
@@ -26,7 +27,8 @@ struct policy_runtime {
     sandbox *sb;
     int competency; /* registry refs */
     int evaluate, explain, level, membership_end;
-    int metric_months; /* see policy_runtime_metric_months; -1: every month */
+    int metric_months; /* see policy_runtime_metric_window; -1: every row */
+    char *any_month[STORE_ANY_MONTH_METRICS + 1]; /* metrics read at any month; NULL-ended */
     facts_lua *facts;
     int facts_ref;
     char *problem; /* a problem of this instance, if the set's file had none */
@@ -163,9 +165,17 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
   lua_pop(L, 1);
   lua_rawgeti(L, LUA_REGISTRYINDEX, metric_months);
   lua_pushvalue(L, -2);
-  if (sandbox_pcall(sl->sb, 1, 1, err, sizeof err)) return phase_message(f->path, "validate", err);
-  sl->metric_months = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : -1;
-  lua_pop(L, 1);
+  if (sandbox_pcall(sl->sb, 1, 2, err, sizeof err)) return phase_message(f->path, "validate", err);
+  sl->metric_months = lua_isinteger(L, -2) ? (int)lua_tointeger(L, -2) : -1;
+  int n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+  if (n > STORE_ANY_MONTH_METRICS) sl->metric_months = -1; /* read every row */
+  for (int k = 0; sl->metric_months >= 0 && k < n; k++) {
+    lua_rawgeti(L, -1, k + 1);
+    const char *name = lua_tostring(L, -1);
+    if (!name || !(sl->any_month[k] = strdup(name))) sl->metric_months = -1;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
   sl->competency = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->facts = facts_lua_push_new(L);
   sl->facts_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -193,6 +203,7 @@ void policy_runtime_free(policy_runtime *rt) {
   for (int i = 0; i < rt->set->nfiles; i++) {
     sandbox_free(rt->slots[i].sb);
     free(rt->slots[i].problem);
+    for (char **m = rt->slots[i].any_month; *m; m++) free(*m);
   }
   free(rt->slots);
   policy_set_unref(rt->set);
@@ -459,15 +470,24 @@ static int result_json(lua_State *L, jsonw *w, int explain, int *level, char *wh
   return 0;
 }
 
-int policy_runtime_metric_months(const policy_runtime *rt) {
-  int months = 0;
+int policy_runtime_metric_window(const policy_runtime *rt, int64_t at, store_metric_window *w) {
+  int months = 0, nany = 0;
+  memset(w, 0, sizeof *w);
   for (int i = 0; i < rt->set->nfiles; i++) {
     const struct slot *sl = &rt->slots[i];
     if (rt->set->files[i].problem || sl->problem) continue; /* evaluates to an error */
     if (sl->metric_months < 0) return -1;
     if (sl->metric_months > months) months = sl->metric_months;
+    for (char *const *m = sl->any_month; *m; m++) {
+      int k = 0;
+      while (k < nany && strcmp(w->any_month[k], *m) != 0) k++;
+      if (k < nany) continue;
+      if (nany == STORE_ANY_MONTH_METRICS) return -1;
+      w->any_month[nany++] = *m;
+    }
   }
-  return months;
+  w->from = (int64_t)isotime_month_of(at) - months + 1;
+  return 0;
 }
 
 void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,

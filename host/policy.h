@@ -20,6 +20,7 @@
 #include "facts.h"
 #include "jsonw.h"
 #include "sandbox.h"
+#include "store_read.h"
 
 #define POLICY_VERSION_LEN 16
 
@@ -54,10 +55,11 @@ typedef struct policy_runtime policy_runtime;
 int policy_runtime_new(policy_runtime **out, policy_set *set, char *err, size_t errsz);
 void policy_runtime_free(policy_runtime *rt);
 policy_set *policy_runtime_set(const policy_runtime *rt);
-/* How many calendar months of metrics, ending with the evaluation month, evaluating this
- * set can read (its longest metric window; 0 if no goal reads metrics), or -1 if some
- * goal may read any month (a seats goal, a custom goal). Sweeps load no older rows. */
-int policy_runtime_metric_months(const policy_runtime *rt);
+/* The metric rows evaluating this set at `at` can read (see store_metric_window): the
+ * months of its longest window, and every month of the metrics of its seats goals.
+ * Returns -1 if it may read any row (a custom goal, or more seats metrics than
+ * STORE_ANY_MONTH_METRICS); sweeps load no other rows. */
+int policy_runtime_metric_window(const policy_runtime *rt, int64_t at, store_metric_window *w);
 
 /* The outcome of evaluating one policy for one organisation. */
 enum { POLICY_LEVEL_NONE = 0, POLICY_LEVEL_SILVER = 1, POLICY_LEVEL_GOLD = 2 };

@@ -71,7 +71,8 @@
     "FROM msa_link l JOIN msa m ON m.mid = l.mid JOIN achievement a ON a.mid = l.mid "         \
     "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid")                                          \
   X(RANGE_METRICS, "SELECT oid, name, period, value FROM metric "                              \
-                   "WHERE oid BETWEEN :lo AND :hi AND period >= :from "                        \
+                   "WHERE oid BETWEEN :lo AND :hi AND (period >= :from OR name = :any1 "       \
+                   "OR name = :any2 OR name = :any3 OR name = :any4) "                         \
                    "ORDER BY oid, name, period")                                               \
   X(RANGE_OVERRIDES, "SELECT oid, competency, code, people, reason, granted_by, valid_from, "   \
                      "valid_until FROM override WHERE oid BETWEEN :lo AND :hi "                \
@@ -82,6 +83,7 @@
                    "level = excluded.level, error = excluded.error "                          \
                    "WHERE (policy, level, error) IS NOT (excluded.policy, excluded.level, "   \
                    "excluded.error)")                                                         \
+  X(RESULT_DELETE, "DELETE FROM result WHERE oid = :oid AND competency = :competency")       \
   X(STATUS_PUT, "INSERT INTO status(oid, competency, state, since, cause) "                    \
                 "VALUES (:oid, :competency, :state, :since, :cause) "                         \
                 "ON CONFLICT(oid, competency) DO UPDATE SET state = excluded.state, "         \
@@ -119,7 +121,7 @@ struct store {
   sqlite3 *db;
   sqlite3_stmt *stmts[STMT_COUNT_];
   int in_tx;
-  int64_t read_from_period; /* store_read_range's, for the metrics statement */
+  const struct store_metric_window *read_window; /* store_read_range's, for the metrics */
   /* store_write.c's batch: the organisations changed since store_write_begin (an
    * open-addressing set of oids; 0 marks an empty slot, oids start at 1). */
   struct {

@@ -27,7 +27,13 @@ static int each_row(store *s, enum store_stmt_id id, int64_t lo, int64_t hi,
   if (!st) return STORE_ERROR;
   store_bind_int(st, ":lo", lo);
   store_bind_int(st, ":hi", hi);
-  if (id == STMT_RANGE_METRICS) store_bind_int(st, ":from", s->read_from_period);
+  if (id == STMT_RANGE_METRICS) {
+    const store_metric_window *w = s->read_window;
+    static const char *const any[STORE_ANY_MONTH_METRICS] = {":any1", ":any2", ":any3", ":any4"};
+    store_bind_int(st, ":from", w ? w->from : INT64_MIN);
+    for (int k = 0; k < STORE_ANY_MONTH_METRICS; k++)
+      store_bind_text(st, any[k], w ? w->any_month[k] : NULL); /* name = NULL: never */
+  }
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int r = row(st, sink, arg);
@@ -122,9 +128,9 @@ static int result_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
   return k->result(arg, &r);
 }
 
-int store_read_range(store *s, int64_t lo, int64_t hi, int64_t from_period,
+int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w,
                      const store_read_sink *sink, void *arg, char *err, size_t errsz) {
-  s->read_from_period = from_period;
+  s->read_window = w;
   /* One read transaction, so the tables agree with each other even while another
    * process imports. */
   int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK

@@ -64,13 +64,17 @@ typedef struct store_read_sink {
   int (*result)(void *arg, const store_result_row *r);  /* the results stored last */
 } store_read_sink;
 
-/* Every metric month (the `from_period` of store_read_range). */
-#define STORE_ALL_PERIODS INT64_MIN
+/* Which metric rows a read returns: those from month index `from` on, and every month of
+ * the metrics named in any_month (NULL entries unused). */
+#define STORE_ANY_MONTH_METRICS 4
+typedef struct store_metric_window {
+  int64_t from;
+  const char *any_month[STORE_ANY_MONTH_METRICS];
+} store_metric_window;
 
-/* Streams the facts of organisations lo..hi (internal ids), metrics only from month index
- * `from_period` on (STORE_ALL_PERIODS: all). A sink callback returning non-zero stops the
- * read with that value. */
-int store_read_range(store *s, int64_t lo, int64_t hi, int64_t from_period,
+/* Streams the facts of organisations lo..hi (internal ids), metric rows only in window `w`
+ * (NULL: all). A sink callback returning non-zero stops the read with that value. */
+int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w,
                      const store_read_sink *sink, void *arg, char *err, size_t errsz);
 
 /* The organisations whose stored evaluation may be stale at `now` for policy set

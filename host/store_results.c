@@ -4,6 +4,13 @@
 #include "store_internal.h"
 
 int store_result_put(store *s, const store_result_rec *r, char *err, size_t errsz) {
+  if (!r->level && !r->error) {
+    sqlite3_stmt *st = store_stmt(s, STMT_RESULT_DELETE, err, errsz);
+    if (!st) return STORE_ERROR;
+    store_bind_int(st, ":oid", r->oid);
+    store_bind_text(st, ":competency", r->competency);
+    return store_exec_stmt(s, st, "deleting a result", err, errsz);
+  }
   sqlite3_stmt *st = store_stmt(s, STMT_RESULT_UPSERT, err, errsz);
   if (!st) return STORE_ERROR;
   store_bind_int(st, ":oid", r->oid);

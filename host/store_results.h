@@ -1,7 +1,8 @@
 /* store_results.h — storing evaluations: one `evaluation` row per organisation and one
- * `result` row per organisation x competency, replaced rather than appended so the
- * database does not grow with every sweep (a result whose level, error and policy
- * version are unchanged is not rewritten); lifecycle states with their history; alerts.
+ * `result` row per organisation x competency that reached a level or failed (none is
+ * the absence of a row, as for `status`), replaced rather than appended so the database
+ * does not grow with every sweep (a result whose level, error and policy version are
+ * unchanged is not rewritten); lifecycle states with their history; alerts.
  * Call inside store_tx. */
 #ifndef ATTAIN_STORE_RESULTS_H
 #define ATTAIN_STORE_RESULTS_H
@@ -18,6 +19,7 @@ typedef struct store_result_rec {
   const char *error; /* NULL when the policy ran */
 } store_result_rec;
 
+/* Stores a level or an error; a result of level none without error deletes the row. */
 int store_result_put(store *s, const store_result_rec *r, char *err, size_t errsz);
 
 /* Records that organisation `oid` (at data revision `rev`) was evaluated at `at` by the

@@ -172,7 +172,23 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (oid, competency)) WITHOUT ROWID;"
     "INSERT INTO status_v4 SELECT oid, competency, state, since, cause FROM status;"
     "DROP TABLE status;"
-    "ALTER TABLE status_v4 RENAME TO status;",
+    "ALTER TABLE status_v4 RENAME TO status;"
+    /* And results are stored only for a level reached or an error, like states: level
+     * none is the absence of a row (the evaluation row says which set evaluated the
+     * organisation). A first sweep of 100,000 organisations writes ~76,000 rows, not
+     * 600,000. */
+    "CREATE TABLE result_v4 ("
+    "  oid INTEGER NOT NULL REFERENCES org(oid),"
+    "  competency TEXT NOT NULL,"
+    "  policy TEXT NOT NULL,"
+    "  level TEXT CHECK (level IN ('silver', 'gold')),"
+    "  error TEXT,"
+    "  CHECK (level IS NOT NULL OR error IS NOT NULL),"
+    "  PRIMARY KEY (oid, competency)) WITHOUT ROWID;"
+    "INSERT INTO result_v4 SELECT oid, competency, policy, level, error FROM result"
+    "  WHERE level IS NOT NULL OR error IS NOT NULL;"
+    "DROP TABLE result;"
+    "ALTER TABLE result_v4 RENAME TO result;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -71,7 +71,7 @@ static void setup(void) {
   batch = facts_batch_new();
   int64_t max;
   store_org_max(db, &max, err, sizeof err);
-  if (facts_batch_load(batch, db, 1, max, STORE_ALL_PERIODS, err, sizeof err)) fprintf(stderr, "setup: %s\n", err);
+  if (facts_batch_load(batch, db, 1, max, NULL, err, sizeof err)) fprintf(stderr, "setup: %s\n", err);
 }
 
 static void loads_each_organisations_facts(void) {
@@ -176,10 +176,10 @@ static void reads_right_after_analyze(void) {
   facts_batch *b2 = facts_batch_new();
   int64_t max;
   store_org_max(db, &max, err, sizeof err);
-  CHECK(facts_batch_load(b2, db, 1, max, STORE_ALL_PERIODS, err, sizeof err) == 0);
+  CHECK(facts_batch_load(b2, db, 1, max, NULL, err, sizeof err) == 0);
   CHECK(facts_batch_count(b2) == 2);
   CHECK(facts_batch_org(b2, 0)->nholdings == 6 && facts_batch_org(b2, 1)->nholdings == 3);
-  CHECK(facts_batch_load(b2, db, 2, 2, STORE_ALL_PERIODS, err, sizeof err) == 0);
+  CHECK(facts_batch_load(b2, db, 2, 2, NULL, err, sizeof err) == 0);
   CHECK(facts_batch_count(b2) == 1 && strcmp(facts_batch_org(b2, 0)->key, "b") == 0);
   facts_batch_free(b2);
 }

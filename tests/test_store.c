@@ -239,8 +239,9 @@ static void no_statement_builds_a_temporary_table_per_execution(void) {
   testdb_remove(p);
 }
 
-/* A database made by an earlier attain keeps its facts and states through the
- * migrations, and the rebuilt constraints still refuse what they refused. */
+/* A database made by an earlier attain keeps its facts, states and results through the
+ * migrations (results of level none become no row), and the rebuilt constraints still
+ * refuse what they refused. */
 static void migrates_a_version_3_database_keeping_its_rows(void) {
   const char *p = testdb_path();
   sqlite3 *db;
@@ -253,7 +254,10 @@ static void migrates_a_version_3_database_keeping_its_rows(void) {
                      "INSERT INTO msa(mid, key) VALUES (1, 'm1');"
                      "INSERT INTO achievement VALUES (1, 'AZ-104', 100, 'certification', NULL);"
                      "INSERT INTO achievement VALUES (1, 'TA-CLOUD', 200, 'assessment', 900);"
-                     "INSERT INTO status VALUES (1, 'security', 'at_risk', 300, 'why');",
+                     "INSERT INTO status VALUES (1, 'security', 'at_risk', 300, 'why');"
+                     "INSERT INTO result VALUES (1, 'security', 'v', 'silver', NULL);"
+                     "INSERT INTO result VALUES (1, 'devops', 'v', NULL, NULL);"
+                     "INSERT INTO result VALUES (1, 'broken', 'v', NULL, 'boom');",
                      NULL, NULL, NULL) == SQLITE_OK);
   sqlite3_close(db);
   store *s = NULL;
@@ -263,6 +267,11 @@ static void migrates_a_version_3_database_keeping_its_rows(void) {
   CHECK(query_int(s, "SELECT count(*) FROM achievement") == 2);
   CHECK(query_int(s, "SELECT expires FROM achievement WHERE code = 'TA-CLOUD'") == 900);
   CHECK(query_int(s, "SELECT since FROM status WHERE state = 'at_risk' AND cause = 'why'") == 300);
+  /* Level none is no row since version 4; levels and errors stay. */
+  CHECK(query_int(s, "SELECT count(*) FROM result") == 2);
+  CHECK(query_int(s, "SELECT count(*) FROM result WHERE competency = 'devops'") == 0);
+  CHECK(sqlite3_exec(s->db, "INSERT INTO result VALUES (1, 'x', 'v', NULL, NULL)", NULL, NULL,
+                     NULL) == SQLITE_CONSTRAINT_CHECK);
   CHECK(sqlite3_exec(s->db, "INSERT INTO achievement VALUES (1, 'X', 1, 'course', NULL)", NULL,
                      NULL, NULL) == SQLITE_CONSTRAINT_CHECK);
   CHECK(sqlite3_exec(s->db, "INSERT INTO status VALUES (1, 'devops', 'gold', 1, NULL)", NULL, NULL,

@@ -296,21 +296,28 @@ local function plan_of(c, fname)
   return plan
 end
 
---- How many calendar months of metrics, ending with the evaluation month, an
---- evaluation of `c` can read: the longest window of its revenue, usage and
---- customers goals (0 if it has none), or nil if it has a seats goal (the
---- latest reported month may be any month before) or a custom goal (its
---- functions may read any month). The host reads no older metric rows.
+--- Which metric rows an evaluation of `c` can read: `months`, the longest
+--- window of its revenue, usage and customers goals (calendar months ending
+--- with the evaluation month; 0 if it has none), and `any_month`, the metrics
+--- of its seats goals (their latest reported month may be any month before),
+--- sorted. Nil if it has a custom goal (its functions may read any month).
+--- The host reads no other metric rows.
 ---@param c attain.Competency
----@return integer?
+---@return integer? months
+---@return string[]? any_month
 function M.metric_months(c)
   local plan = plan_of(c, "attain.metric_months")
-  local months = 0
+  local months, any_month, seen = 0, {}, {}
   for _, m in ipairs(plan.measures) do
-    if m.op == "latest" or m.op == "custom" then return nil end
+    if m.op == "custom" then return nil end
+    if m.op == "latest" and not seen[m.metric] then
+      seen[m.metric] = true
+      any_month[#any_month + 1] = m.metric
+    end
     if (m.op == "sum" or m.op == "avg") and m.months > months then months = m.months end
   end
-  return months
+  table.sort(any_month)
+  return months, any_month
 end
 
 ------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ results_version_is() { [ "$(sqlite3 d.db 'SELECT group_concat(DISTINCT policy) F
 wait_for 10 test -S d.db.sock >/dev/null || fail "the daemon did not start"
 v0=$(wait_for 10 sh -c "[ -n \"\$(${A[*]} ctl status | grep '\"policy\":\"')\" ]" >/dev/null; served_version)
 wait_for 10 results_version_is "$v0" >/dev/null
-expect_eq "the first sweep stores results under the serving version" "$(sqlite3 d.db 'SELECT count(*) FROM result')" 36
+expect_eq "the first sweep evaluates every organisation under the serving version" \
+  "$(sqlite3 d.db "SELECT count(*) FROM evaluation WHERE policy = '$v0'")" 6
 expect_eq "the control socket is mode 0600" "$(stat -c %a d.db.sock)" 600
 
 # A policy edit is live within 1 s: new version serving and in the stored results.
@@ -100,8 +101,8 @@ earned=$(date -u -d '-86394 seconds' +%Y-%m-%dT%H:%M:%SZ)
   done
 } > tick.jsonl
 "${A[@]}" import tick.jsonl >/dev/null
-level_tick() { sqlite3 d.db "SELECT coalesce(level, 'none') FROM result JOIN org USING (oid) WHERE key = 'tick' AND competency = 'cloud-platform'"; }
-wait_for 3 sh -c "[ -n \"\$(sqlite3 d.db \"SELECT 1 FROM result JOIN org USING (oid) WHERE key = 'tick'\")\" ]" >/dev/null
+level_tick() { sqlite3 d.db "SELECT coalesce((SELECT level FROM result JOIN org USING (oid) WHERE key = 'tick' AND competency = 'cloud-platform'), 'none')"; }
+wait_for 3 sh -c "[ -n \"\$(sqlite3 d.db \"SELECT 1 FROM evaluation JOIN org USING (oid) WHERE key = 'tick'\")\" ]" >/dev/null
 expect_eq "before its 24 hours the certification does not count" "$(level_tick)" none
 revs=$(sqlite3 d.db 'SELECT value FROM meta WHERE key = "data_rev"')
 wait_for 15 sh -c "[ \"\$(sqlite3 d.db \"SELECT level FROM result JOIN org USING (oid) WHERE key = 'tick' AND competency = 'cloud-platform'\")\" = silver ]" >/dev/null

@@ -16,11 +16,16 @@ expect_contains "check passes on the shipped policies" "$out" "6 policies ok"
 expect_eq "eval --json twice at the same --at is byte-identical" "$(cmp first.jsonl second.jsonl && echo same)" same
 expect_eq "one line per organisation x competency" "$(wc -l < first.jsonl)" 36
 expect_contains "contoso is silver in cloud-platform" "$(grep '"org":"contoso","competency":"cloud-platform"' first.jsonl)" '"level":"silver"'
-expect_eq "results are stored, one per organisation x competency" "$(sqlite3 a.db 'SELECT count(*) FROM result')" 36
+reached=$(grep -c '"at":"[^"]*","level":"\(silver\|gold\)"' first.jsonl)
+expect_eq "a result is stored per organisation x competency that reached a level" \
+  "$(sqlite3 a.db 'SELECT count(*) FROM result')" "$reached"
+expect_eq "... none is no row (every organisation has its evaluation row)" \
+  "$(sqlite3 a.db 'SELECT count(*) FROM result WHERE level IS NULL')/$(sqlite3 a.db 'SELECT count(*) FROM evaluation')" 0/6
 expect_eq "the stored results name the policy set version" \
   "$(sqlite3 a.db 'SELECT count(DISTINCT policy) FROM result')" 1
-"$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-26 >/dev/null 2>&1
-expect_eq "re-evaluating replaces results instead of adding rows" "$(sqlite3 a.db 'SELECT count(*) FROM result')" 36
+"$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-26 --json > next-day.jsonl 2>/dev/null
+expect_eq "re-evaluating replaces results instead of adding rows" "$(sqlite3 a.db 'SELECT count(*) FROM result')" \
+  "$(grep -c '"at":"[^"]*","level":"\(silver\|gold\)"' next-day.jsonl)"
 
 # A policy directory with one broken policy of each kind next to good ones.
 mkdir bad

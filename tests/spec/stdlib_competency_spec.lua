@@ -207,20 +207,25 @@ describe("attain.competency", function()
     end
 
     it("is the longest window of the revenue, usage and customers goals", function()
-      assert.are.equal(12, a.metric_months(cloud()))
+      assert.are.same({ 12, {} }, { a.metric_months(cloud()) })
       assert.are.equal(18, a.metric_months(with(a.usage { metric = "u", at_least = 1 },
         a.any { need = 1, a.customers { metric = "n", months = 18, at_least = 1 } })))
       assert.are.equal(3, a.metric_months(with(a.usage { metric = "u", at_least = 1 })))
     end)
 
     it("is 0 when no goal reads a metric", function()
-      assert.are.equal(0, a.metric_months(with(a.certified { people = 1, codes = AZ })))
+      assert.are.same({ 0, {} }, { a.metric_months(with(a.certified { people = 1, codes = AZ })) })
     end)
 
-    it("is nil (any month) with a seats goal or a custom goal", function()
+    it("lists the metrics of seats goals, read at any month, once each and sorted", function()
+      assert.are.same({ 12, { "s", "t" } }, { a.metric_months(with(
+        a.revenue { metric = "r", months = 12, at_least = 1 }, a.seats { metric = "t", at_least = 1 },
+        a.any { a.seats { metric = "s", at_least = 1 }, a.seats { metric = "t", at_least = 2 } })) })
+    end)
+
+    it("is nil (any row) with a custom goal", function()
       assert.is_nil(a.metric_months(with(a.revenue { metric = "r", months = 12, at_least = 1 },
-        a.seats { metric = "s", at_least = 1 })))
-      assert.is_nil(a.metric_months(with(a.goal { label = "x", need = 1, measure = function() return 1 end })))
+        a.goal { label = "x", need = 1, measure = function() return 1 end })))
     end)
 
     it("rejects something that is not a competency", function()
