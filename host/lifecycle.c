@@ -73,95 +73,118 @@ static const char *jstr(json_t *o, const char *k) {
   return s ? s : "";
 }
 
-static void number(char *b, size_t n, json_t *v) {
-  double d = json_number_value(v);
-  if (d == floor(d) && fabs(d) < 1e15)
-    snprintf(b, n, "%.0f", d);
-  else
-    snprintf(b, n, "%.2f", d);
-}
 
-/* One excluded holding as a cause, if it is a change since `floor` (ISO time). */
-static int people_cause(phrases *p, json_t *e, const char *floor_iso, const char *at_iso) {
-  const char *reason = jstr(e, "reason"), *since = jstr(e, "since");
-  if (!*since || strcmp(since, floor_iso) < 0) return 0; /* older than the membership */
-  const char *user = jstr(e, "user"), *code = jstr(e, "code"), *msa = jstr(e, "msa");
+/* One excluded holding as a cause, if it is a change since `floor`. */
+static int people_cause(phrases *p, const policy_excluded *e, int64_t floor, int64_t at) {
+  if (e->since == STORE_NO_TIME || e->since < floor) return 0; /* older than the membership */
+  char since[ISOTIME_BUFSZ];
+  isotime_format_date(e->since, since);
+  const char *user = e->user, *code = e->code, *msa = e->msa, *reason = e->reason;
   if (strcmp(reason, "left the organisation") == 0)
-    add(p, "user %s left on %.10s; %s held by %s no longer counts", user, since, code, user);
-  else if (strcmp(reason, "expired") == 0 && strcmp(since, at_iso) > 0)
-    add(p, "%s held by %s expires on %.10s, before renewal", code, user, since);
+    add(p, "user %s left on %s; %s held by %s no longer counts", user, since, code, user);
+  else if (strcmp(reason, "expired") == 0 && e->since > at)
+    add(p, "%s held by %s expires on %s, before renewal", code, user, since);
   else if (strcmp(reason, "expired") == 0)
-    add(p, "%s held by %s expired on %.10s", code, user, since);
+    add(p, "%s held by %s expired on %s", code, user, since);
   else if (strcmp(reason, "MSA associated with another organisation") == 0)
-    add(p, "MSA %s of user %s was associated with another organisation on %.10s; %s no longer "
+    add(p, "MSA %s of user %s was associated with another organisation on %s; %s no longer "
            "counts",
         msa, user, since, code);
   else if (strcmp(reason, "MSA associated with another user") == 0)
-    add(p, "MSA %s was associated with another user on %.10s; %s held by %s no longer counts",
+    add(p, "MSA %s was associated with another user on %s; %s held by %s no longer counts",
         msa, since, code, user);
   else
     return 0;
   return 1;
 }
 
-/* Causes of falling short of `level` in an explained result (paths JSON): the people
+#define SHORT_GOALS 16 /* goals kept per path for "have X, need Y" causes */
+
+typedef struct short_path {
+  char id[128];
+  int nshort; /* goals not met (all counted, the first SHORT_GOALS kept) */
+  struct {
+    char label[256];
+    double have, need;
+  } goals[SHORT_GOALS];
+} short_path;
+
+/* Causes of falling short of `level`, gathered while an explanation is walked: the people
  * and achievements that stopped counting since the membership was bought, across every
  * path of that level; failing any, the goals short on the path closest to being met. */
-static void causes(phrases *p, json_t *paths, const char *level, const char *floor_iso,
-                   const char *at_iso) {
-  size_t i, j, k;
-  json_t *path, *goal, *e, *closest = NULL;
-  size_t closest_short = SIZE_MAX;
-  int found = 0;
-  json_array_foreach(paths, i, path) {
-    if (strcmp(jstr(path, "level"), level) != 0 || json_is_true(json_object_get(path, "met")))
-      continue;
-    size_t short_goals = 0;
-    json_array_foreach(json_object_get(path, "goals"), j, goal) {
-      if (json_is_true(json_object_get(goal, "met"))) continue;
-      short_goals++;
-      json_t *excluded = json_object_get(json_object_get(goal, "detail"), "excluded");
-      json_array_foreach(excluded, k, e) found |= people_cause(p, e, floor_iso, at_iso);
-    }
-    if (short_goals < closest_short) {
-      closest_short = short_goals;
-      closest = path;
-    }
+typedef struct cause_walk {
+  phrases *p;
+  const char *level;
+  int64_t floor, at;
+  int in_path, found;
+  short_path cur, closest;
+  int have_closest;
+} cause_walk;
+
+static void end_path(cause_walk *w) {
+  if (w->in_path && (!w->have_closest || w->cur.nshort < w->closest.nshort)) {
+    w->closest = w->cur;
+    w->have_closest = 1;
   }
-  if (found || !closest) return;
-  json_array_foreach(json_object_get(closest, "goals"), j, goal) {
-    if (json_is_true(json_object_get(goal, "met"))) continue;
-    char have[32], need[32];
-    number(have, sizeof have, json_object_get(goal, "have"));
-    number(need, sizeof need, json_object_get(goal, "need"));
-    add(p, "%s path %s: %s: have %s, need %s", level, jstr(closest, "id"), jstr(goal, "label"),
-        have, need);
-  }
+  w->in_path = 0;
 }
 
-/* Evaluates with explanations and collects why `level` is not met. */
+static void on_path(void *arg, const char *id, const char *level, int met) {
+  cause_walk *w = arg;
+  end_path(w);
+  w->in_path = strcmp(level, w->level) == 0 && !met;
+  snprintf(w->cur.id, sizeof w->cur.id, "%s", id);
+  w->cur.nshort = 0;
+}
+
+static int on_goal(void *arg, const char *label, double have, double need, int met) {
+  cause_walk *w = arg;
+  if (!w->in_path || met) return 0;
+  if (w->cur.nshort < SHORT_GOALS) {
+    snprintf(w->cur.goals[w->cur.nshort].label, sizeof w->cur.goals[0].label, "%s", label);
+    w->cur.goals[w->cur.nshort].have = have;
+    w->cur.goals[w->cur.nshort].need = need;
+  }
+  w->cur.nshort++;
+  return 1;
+}
+
+static void on_excluded(void *arg, const policy_excluded *e) {
+  cause_walk *w = arg;
+  w->found |= people_cause(w->p, e, w->floor, w->at);
+}
+
+static void number(char *b, size_t n, double d) {
+  if (d == floor(d) && fabs(d) < 1e15)
+    snprintf(b, n, "%.0f", d);
+  else
+    snprintf(b, n, "%.2f", d);
+}
+
+/* Explains at `t` and collects why `level` is not met. */
 static int explain_causes(policy_runtime *rt, int p, const facts_org *o, int64_t t,
-                          int64_t metrics_at, int level, int64_t floor, lifecycle *out) {
-  jsonw w;
-  jsonw_init(&w);
-  policy_eval_args args = {t, metrics_at, POLICY_REPORT_EXPLAIN};
+                          int64_t metrics_at, int level, int64_t floor_t, lifecycle *out) {
+  phrases ph = {out->cause + strlen(out->cause), sizeof out->cause - strlen(out->cause), 0};
+  ph.buf[0] = 0;
+  cause_walk w = {.p = &ph, .level = policy_level_word(level), .floor = floor_t, .at = metrics_at};
+  static const policy_explain_visitor visit = {on_path, on_goal, on_excluded};
   policy_result res;
-  policy_runtime_eval(rt, p, o, &args, &w, &res);
+  policy_runtime_explain_walk(rt, p, o, t, metrics_at, &visit, &w, &res);
   if (res.failed) {
     snprintf(out->error, sizeof out->error, "%s", res.error);
     out->failed = 1;
-    jsonw_free(&w);
     return -1;
   }
-  json_t *paths = json_loadb(w.buf, w.len, 0, NULL);
-  jsonw_free(&w);
-  char floor_iso[ISOTIME_BUFSZ], at_iso[ISOTIME_BUFSZ];
-  isotime_format(floor, floor_iso);
-  isotime_format(metrics_at, at_iso);
-  phrases ph = {out->cause + strlen(out->cause), sizeof out->cause - strlen(out->cause), 0};
-  ph.buf[0] = 0;
-  causes(&ph, paths, policy_level_word(level), floor_iso, at_iso);
-  json_decref(paths);
+  end_path(&w);
+  if (w.found || !w.have_closest) return 0;
+  int n = w.closest.nshort < SHORT_GOALS ? w.closest.nshort : SHORT_GOALS;
+  for (int j = 0; j < n; j++) {
+    char have[32], need[32];
+    number(have, sizeof have, w.closest.goals[j].have);
+    number(need, sizeof need, w.closest.goals[j].need);
+    add(&ph, "%s path %s: %s: have %s, need %s", w.level, w.closest.id, w.closest.goals[j].label,
+        have, need);
+  }
   return 0;
 }
 
@@ -284,11 +307,9 @@ int lifecycle_shortfall(policy_runtime *rt, int p, const facts_org *o, int64_t a
       if (json_is_true(json_object_get(goal, "met"))) continue;
       char have[32], need[32], short_by[32];
       json_t *h = json_object_get(goal, "have"), *n = json_object_get(goal, "need");
-      number(have, sizeof have, h);
-      number(need, sizeof need, n);
-      json_t *d = json_real(json_number_value(n) - json_number_value(h));
-      number(short_by, sizeof short_by, d);
-      json_decref(d);
+      number(have, sizeof have, json_number_value(h));
+      number(need, sizeof need, json_number_value(n));
+      number(short_by, sizeof short_by, json_number_value(n) - json_number_value(h));
       if (len < whysz)
         len += (size_t)snprintf(
             why + len, whysz - len, "\n  %s path %s: %s: have %s, need %s (%s short)",

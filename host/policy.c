@@ -535,6 +535,92 @@ void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
   lua_settop(L, top);
 }
 
+/* Raw field reads of explanation tables (a custom goal's detail is the policy's own table:
+ * no metamethod may run here). */
+static int raw_field(lua_State *L, int t, const char *k) {
+  lua_pushstring(L, k);
+  return lua_rawget(L, t);
+}
+static const char *raw_str(lua_State *L, int t, const char *k) {
+  const char *s = raw_field(L, t, k) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+  lua_pop(L, 1); /* the string stays alive in table t */
+  return s;
+}
+
+/* Walks the excluded holdings of a goal's detail table at index d. */
+static void walk_excluded(lua_State *L, int d, const policy_explain_visitor *v, void *arg) {
+  if (raw_field(L, d, "excluded") != LUA_TTABLE) return;
+  int x = lua_gettop(L);
+  for (lua_Integer k = 1; lua_rawgeti(L, x, k) == LUA_TTABLE; k++) {
+    int e = lua_gettop(L);
+    policy_excluded ex = {raw_str(L, e, "user"), raw_str(L, e, "code"), raw_str(L, e, "msa"),
+                          raw_str(L, e, "reason"), STORE_NO_TIME};
+    if (raw_field(L, e, "since") == LUA_TNUMBER && lua_isinteger(L, -1))
+      ex.since = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    v->excluded(arg, &ex);
+    lua_settop(L, e - 1);
+  }
+}
+
+void policy_runtime_explain_walk(policy_runtime *rt, int i, const facts_org *o, int64_t at,
+                                 int64_t metrics_at, const policy_explain_visitor *v, void *arg,
+                                 policy_result *res) {
+  res->level = POLICY_LEVEL_NONE;
+  res->failed = 0;
+  res->error[0] = 0;
+  const policy_file *f = &rt->set->files[i];
+  struct slot *sl = &rt->slots[i];
+  if (f->problem || sl->problem) {
+    snprintf(res->error, sizeof res->error, "%s", f->problem ? f->problem : sl->problem);
+    res->failed = 1;
+    return;
+  }
+  lua_State *L = sandbox_state(sl->sb);
+  int top = lua_gettop(L);
+  facts_lua_bind(sl->facts, o, at, metrics_at);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->explain);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->competency);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->facts_ref);
+  char err[512];
+  int failed = sandbox_pcall(sl->sb, 2, 1, err, sizeof err);
+  facts_lua_bind(sl->facts, NULL, 0, 0);
+  if (!failed && (!lua_istable(L, -1) || raw_field(L, top + 1, "paths") != LUA_TTABLE)) {
+    snprintf(err, sizeof err, "evaluate returned no paths");
+    failed = 1;
+  }
+  if (failed) {
+    fail(res, f->path, "run", err);
+    lua_settop(L, top);
+    return;
+  }
+  res->level = policy_level_parse(raw_str(L, top + 1, "level"));
+  int paths = lua_gettop(L);
+  for (lua_Integer p = 1; lua_rawgeti(L, paths, p) == LUA_TTABLE; p++) {
+    int pt = lua_gettop(L);
+    raw_field(L, pt, "met");
+    int met = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    v->path(arg, raw_str(L, pt, "id"), raw_str(L, pt, "level"), met);
+    if (raw_field(L, pt, "goals") == LUA_TTABLE) {
+      int goals = lua_gettop(L);
+      for (lua_Integer j = 1; lua_rawgeti(L, goals, j) == LUA_TTABLE; j++) {
+        int g = lua_gettop(L);
+        raw_field(L, g, "have");
+        raw_field(L, g, "need");
+        raw_field(L, g, "met");
+        int want = v->goal(arg, raw_str(L, g, "label"), lua_tonumber(L, -3), lua_tonumber(L, -2),
+                           lua_toboolean(L, -1));
+        lua_settop(L, g);
+        if (want && raw_field(L, g, "detail") == LUA_TTABLE) walk_excluded(L, lua_gettop(L), v, arg);
+        lua_settop(L, g - 1);
+      }
+    }
+    lua_settop(L, pt - 1);
+  }
+  lua_settop(L, top);
+}
+
 int policy_runtime_benefits(policy_runtime *rt, int i, const char *level, jsonw *out, char *err,
                             size_t errsz) {
   struct slot *sl = &rt->slots[i];

@@ -94,6 +94,27 @@ void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
 /* The competency's benefits for `level` ("silver"/"gold") as a JSON array into `out`;
  * and the end of a membership bought at `bought` under the competency's renewal rule.
  * Both return 0, or -1 with err filled. */
+/* One holding an explanation excludes from a people goal (strings valid during the
+ * callback only; since: STORE_NO_TIME if the explanation gives none). */
+typedef struct policy_excluded {
+  const char *user, *code, *msa, *reason;
+  int64_t since;
+} policy_excluded;
+
+/* What policy_runtime_explain_walk hands over, in result order: each path, then its goals;
+ * a goal callback returning non-zero asks for the holdings its explanation excludes. */
+typedef struct policy_explain_visitor {
+  void (*path)(void *arg, const char *id, const char *level, int met);
+  int (*goal)(void *arg, const char *label, double have, double need, int met);
+  void (*excluded)(void *arg, const policy_excluded *e);
+} policy_explain_visitor;
+
+/* Explains policy i for `o` as policy_runtime_eval does with POLICY_REPORT_EXPLAIN, but
+ * walks the explanation with `v` instead of writing JSON: what lifecycle causes need. */
+void policy_runtime_explain_walk(policy_runtime *rt, int i, const facts_org *o, int64_t at,
+                                 int64_t metrics_at, const policy_explain_visitor *v, void *arg,
+                                 policy_result *res);
+
 int policy_runtime_benefits(policy_runtime *rt, int i, const char *level, jsonw *out, char *err,
                             size_t errsz);
 int policy_runtime_membership_end(policy_runtime *rt, int i, int64_t bought, int64_t *end,
