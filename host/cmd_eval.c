@@ -134,7 +134,8 @@ const cli_command cmd_eval = {
     .summary = "evaluate organisations and store the results",
     .help = "Evaluates every competency policy for every organisation (or --org ID) as of\n"
             "--at (default: now), stores the latest result per organisation x competency\n"
-            "tagged with the policy set's version, and prints the levels reached (with\n"
+            "(the level reached or the error, none being no row) tagged with the policy\n"
+            "set's version, and prints the levels reached (with\n"
             "--json: one JSON object per organisation and competency, docs/eval.md).\n"
             "A failing policy gives an error in its own rows and exit code 1; every other\n"
             "competency is still evaluated and stored. With --due, only organisations whose\n"
