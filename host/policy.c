@@ -490,9 +490,11 @@ int policy_runtime_metric_window(const policy_runtime *rt, int64_t at, store_met
   return 0;
 }
 
-void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
-                         const policy_eval_args *args, jsonw *paths, policy_result *res) {
-  int explain = args->report == POLICY_REPORT_EXPLAIN;
+/* Calls the stdlib function `fn` (a registry ref of the slot) of policy i on its
+ * competency and `o`'s facts. Returns the state with the result on top of the stack
+ * (the caller restores the top it had, one below), or NULL with res filled. */
+static lua_State *call(policy_runtime *rt, int i, int fn, const facts_org *o, int64_t at,
+                       int64_t metrics_at, policy_result *res) {
   res->level = POLICY_LEVEL_NONE;
   res->failed = 0;
   res->error[0] = 0;
@@ -501,36 +503,46 @@ void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
   if (f->problem || sl->problem) {
     snprintf(res->error, sizeof res->error, "%s", f->problem ? f->problem : sl->problem);
     res->failed = 1;
-    return;
+    return NULL;
   }
   lua_State *L = sandbox_state(sl->sb);
   int top = lua_gettop(L);
-  facts_lua_bind(sl->facts, o, args->at, args->metrics_at);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, args->report == POLICY_REPORT_LEVEL ? sl->level
-                                    : explain                          ? sl->explain
-                                                                       : sl->evaluate);
+  facts_lua_bind(sl->facts, o, at, metrics_at);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, fn);
   lua_rawgeti(L, LUA_REGISTRYINDEX, sl->competency);
   lua_rawgeti(L, LUA_REGISTRYINDEX, sl->facts_ref);
   char err[512];
-  if (sandbox_pcall(sl->sb, 2, 1, err, sizeof err)) {
-    facts_lua_bind(sl->facts, NULL, 0, 0);
+  int failed = sandbox_pcall(sl->sb, 2, 1, err, sizeof err);
+  facts_lua_bind(sl->facts, NULL, 0, 0);
+  if (failed) {
     fail(res, f->path, "run", err);
     lua_settop(L, top);
-    return;
+    return NULL;
   }
-  facts_lua_bind(sl->facts, NULL, 0, 0);
+  return L;
+}
+
+void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
+                         const policy_eval_args *args, jsonw *paths, policy_result *res) {
+  int explain = args->report == POLICY_REPORT_EXPLAIN;
+  const struct slot *sl = &rt->slots[i];
+  int fn = args->report == POLICY_REPORT_LEVEL ? sl->level : explain ? sl->explain : sl->evaluate;
+  lua_State *L = call(rt, i, fn, o, args->at, args->metrics_at, res);
+  if (!L) return;
+  int top = lua_gettop(L) - 1;
   if (args->report == POLICY_REPORT_LEVEL) {
     res->level = policy_level_parse(lua_tostring(L, -1));
     lua_settop(L, top);
     return;
   }
+  char err[512];
   size_t mark = paths->len;
   int need_sep = paths->need_sep;
   if (!lua_istable(L, -1) || result_json(L, paths, explain, &res->level, err, sizeof err)) {
     if (!lua_istable(L, -1)) snprintf(err, sizeof err, "evaluate returned no result");
     paths->len = mark;
     paths->need_sep = need_sep;
-    fail(res, f->path, "run", err);
+    fail(res, rt->set->files[i].path, "run", err);
   }
   lua_settop(L, top);
 }
@@ -566,31 +578,11 @@ static void walk_excluded(lua_State *L, int d, const policy_explain_visitor *v, 
 void policy_runtime_explain_walk(policy_runtime *rt, int i, const facts_org *o, int64_t at,
                                  int64_t metrics_at, const policy_explain_visitor *v, void *arg,
                                  policy_result *res) {
-  res->level = POLICY_LEVEL_NONE;
-  res->failed = 0;
-  res->error[0] = 0;
-  const policy_file *f = &rt->set->files[i];
-  struct slot *sl = &rt->slots[i];
-  if (f->problem || sl->problem) {
-    snprintf(res->error, sizeof res->error, "%s", f->problem ? f->problem : sl->problem);
-    res->failed = 1;
-    return;
-  }
-  lua_State *L = sandbox_state(sl->sb);
-  int top = lua_gettop(L);
-  facts_lua_bind(sl->facts, o, at, metrics_at);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->explain);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->competency);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->facts_ref);
-  char err[512];
-  int failed = sandbox_pcall(sl->sb, 2, 1, err, sizeof err);
-  facts_lua_bind(sl->facts, NULL, 0, 0);
-  if (!failed && (!lua_istable(L, -1) || raw_field(L, top + 1, "paths") != LUA_TTABLE)) {
-    snprintf(err, sizeof err, "evaluate returned no paths");
-    failed = 1;
-  }
-  if (failed) {
-    fail(res, f->path, "run", err);
+  lua_State *L = call(rt, i, rt->slots[i].explain, o, at, metrics_at, res);
+  if (!L) return;
+  int top = lua_gettop(L) - 1;
+  if (!lua_istable(L, -1) || raw_field(L, top + 1, "paths") != LUA_TTABLE) {
+    fail(res, rt->set->files[i].path, "run", "evaluate returned no paths");
     lua_settop(L, top);
     return;
   }
