@@ -360,7 +360,6 @@ static void value_json(lua_State *L, int idx, jsonw *w, int depth, const char *k
     lua_pop(L, 1);
   }
   if (nkeys == len && (len > 0 || nkeys == 0)) {
-    if (nkeys == 0 && key && strcmp(key, "detail") != 0 && 0) return;
     jsonw_arr_begin(w);
     for (lua_Unsigned i = 1; i <= len; i++) {
       lua_rawgeti(L, idx, (lua_Integer)i);
@@ -382,10 +381,7 @@ static void value_json(lua_State *L, int idx, jsonw *w, int depth, const char *k
     qsort(keys, k, sizeof *keys, cmp_str);
     for (size_t i = 0; i < k; i++) {
       jsonw_key(w, keys[i]);
-      lua_getfield(L, idx, keys[i]);
-      /* lua_getfield may call __index; use rawget instead */
-      lua_pop(L, 1);
-      lua_pushstring(L, keys[i]);
+      lua_pushstring(L, keys[i]); /* raw: no metamethod of a policy's table runs here */
       lua_rawget(L, idx);
       value_json(L, -1, w, depth + 1, keys[i]);
       lua_pop(L, 1);
@@ -491,7 +487,8 @@ int policy_runtime_metric_window(const policy_runtime *rt, int64_t at, store_met
 }
 
 /* Calls the stdlib function `fn` (a registry ref of the slot) of policy i on its
- * competency and `o`'s facts. Returns the state with the result on top of the stack
+ * competency and `o`'s facts, as trusted code (sandbox.h: the policy's own functions it
+ * reaches run under the instruction budget, the stdlib's loop around them does not). Returns the state with the result on top of the stack
  * (the caller restores the top it had, one below), or NULL with res filled. */
 static lua_State *call(policy_runtime *rt, int i, int fn, const facts_org *o, int64_t at,
                        int64_t metrics_at, policy_result *res) {
@@ -512,7 +509,7 @@ static lua_State *call(policy_runtime *rt, int i, int fn, const facts_org *o, in
   lua_rawgeti(L, LUA_REGISTRYINDEX, sl->competency);
   lua_rawgeti(L, LUA_REGISTRYINDEX, sl->facts_ref);
   char err[512];
-  int failed = sandbox_pcall(sl->sb, 2, 1, err, sizeof err);
+  int failed = sandbox_pcall_trusted(sl->sb, 2, 1, err, sizeof err);
   facts_lua_bind(sl->facts, NULL, 0, 0);
   if (failed) {
     fail(res, f->path, "run", err);
@@ -649,7 +646,7 @@ int policy_runtime_membership_end(policy_runtime *rt, int i, int64_t bought, int
   lua_rawgeti(L, LUA_REGISTRYINDEX, sl->competency);
   lua_pushinteger(L, bought);
   char why[512];
-  if (sandbox_pcall(sl->sb, 2, 1, why, sizeof why)) {
+  if (sandbox_pcall_trusted(sl->sb, 2, 1, why, sizeof why)) {
     char *m = phase_message(f->path, "run", why);
     snprintf(err, errsz, "%s", m ? m : why);
     free(m);

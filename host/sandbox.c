@@ -153,6 +153,20 @@ static void budget_charge(lua_State *L, double n) {
   sb->spent += (long long)n;
 }
 
+/* attain.sandbox.call(f, ...): how trusted stdlib code (run by sandbox_pcall_trusted, with
+ * the count hook off) calls a policy function. Switches the hook on for the call and off
+ * again after it, so the function's instructions count. From code already under the hook,
+ * which is all policy code, it is a plain call: a policy gains nothing by calling it. An
+ * error leaves the hook on; the rest of that call is budgeted, which is only slower. */
+static int budgeted_call(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  int off = lua_gethook(L) == NULL;
+  if (off) lua_sethook(L, budget_hook, LUA_MASKCOUNT, sandbox_of(L)->period);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  if (off) lua_sethook(L, NULL, 0, 0);
+  return lua_gettop(L);
+}
+
 /* After a protected call inside the sandbox failed: note a memory error, and tell whether
  * a budget is spent, in which case the caller must re-raise rather than catch. */
 static int caught_must_reraise(lua_State *L, int status) {
@@ -238,10 +252,11 @@ static int assign_global(lua_State *L) {
                     lua_tostring(L, -1));
 }
 
+/* upvalue 1 names the table: "library table 'string'", "module 'attain.time'". */
 static int readonly_assign(lua_State *L) {
   push_key_desc(L, 2);
-  return luaL_error(L, "cannot modify read-only library table '%s' (field %s)",
-                    lua_tostring(L, lua_upvalueindex(1)), lua_tostring(L, -1));
+  return luaL_error(L, "cannot modify read-only %s (field %s)", lua_tostring(L, lua_upvalueindex(1)),
+                    lua_tostring(L, -1));
 }
 
 /* __pairs of a library proxy: iterates the private copy without handing it out. */
@@ -257,6 +272,28 @@ static int readonly_pairs(lua_State *L) {
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
+}
+
+/* Replaces the table at the top of the stack with a read-only proxy over it: reads and
+ * `pairs` reach the table, assignments raise, and the table itself is never handed out.
+ * `what` names it in messages ("library table 'string'"). */
+static void make_readonly(lua_State *L, const char *what) {
+  int t = lua_gettop(L);
+  lua_newtable(L); /* the proxy */
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, t);
+  lua_setfield(L, -2, "__index");
+  lua_pushstring(L, what);
+  lua_pushcclosure(L, readonly_assign, 1);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushvalue(L, t);
+  lua_pushcclosure(L, readonly_next, 1);
+  lua_pushcclosure(L, readonly_pairs, 1);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_replace(L, t);
 }
 
 static void push_env(lua_State *L) {
@@ -307,6 +344,11 @@ static int safe_require(lua_State *L) {
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
     lua_pushboolean(L, 1);
+  } else if (lua_istable(L, -1)) {
+    /* Read-only, so a policy cannot replace a function the stdlib calls unbudgeted. */
+    char what[96];
+    snprintf(what, sizeof what, "module '%s'", name);
+    make_readonly(L, what);
   }
   lua_pushvalue(L, 1);
   lua_pushvalue(L, -2);
@@ -585,21 +627,9 @@ static void push_library(lua_State *L, int lib, const char *name, const char *co
     }
   }
   set_wraps(L, lib, copy, w);
-  lua_newtable(L); /* the proxy */
-  lua_createtable(L, 0, 4);
-  lua_pushvalue(L, copy);
-  lua_setfield(L, -2, "__index");
-  lua_pushstring(L, name);
-  lua_pushcclosure(L, readonly_assign, 1);
-  lua_setfield(L, -2, "__newindex");
-  lua_pushvalue(L, copy);
-  lua_pushcclosure(L, readonly_next, 1);
-  lua_pushcclosure(L, readonly_pairs, 1);
-  lua_setfield(L, -2, "__pairs");
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
-  lua_setmetatable(L, -2);
-  lua_remove(L, copy);
+  char what[64];
+  snprintf(what, sizeof what, "library table '%s'", name);
+  make_readonly(L, what);
 }
 
 static int setup(lua_State *L) {
@@ -648,7 +678,12 @@ static int setup(lua_State *L) {
   lua_setfield(L, -2, "__metatable");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &env_meta_key);
 
-  lua_newtable(L);
+  lua_newtable(L); /* require's cache, holding the one module written in C */
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, budgeted_call);
+  lua_setfield(L, -2, "call");
+  make_readonly(L, "module 'attain.sandbox'");
+  lua_setfield(L, -2, "attain.sandbox");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
 
   lua_pushnil(L); /* empty the real global table (load, print, ... live there) */
@@ -788,7 +823,9 @@ static int message_handler(lua_State *L) {
   return 1;
 }
 
-int sandbox_pcall(sandbox *sb, int nargs, int nresults, char *err, size_t errsz) {
+/* sandbox_pcall and sandbox_pcall_trusted: the call starts with the count hook on or off. */
+static int protected_call(sandbox *sb, int nargs, int nresults, int hooked, char *err,
+                          size_t errsz) {
   lua_State *L = sb->L;
   int base = lua_gettop(L) - nargs; /* the function */
   if (!lua_checkstack(L, 1)) {
@@ -799,8 +836,11 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, char *err, size_t errsz)
   sb->spent = 0;
   sb->exhausted = 0;
   sb->refused = 0;
-  lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->period); /* restarts the hook count */
-  lua_pushcfunction(L, message_handler);                  /* a light function: no allocation */
+  if (hooked)
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->period); /* restarts the hook count */
+  else
+    lua_sethook(L, NULL, 0, 0);
+  lua_pushcfunction(L, message_handler); /* a light function: no allocation */
   lua_insert(L, base);
   int status = lua_pcall(L, nargs, nresults, base);
   lua_remove(L, base);
@@ -816,4 +856,12 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, char *err, size_t errsz)
   lua_pop(L, 1);
   if (code == SANDBOX_EMEMORY) lua_gc(L, LUA_GCCOLLECT);
   return code;
+}
+
+int sandbox_pcall(sandbox *sb, int nargs, int nresults, char *err, size_t errsz) {
+  return protected_call(sb, nargs, nresults, 1, err, errsz);
+}
+
+int sandbox_pcall_trusted(sandbox *sb, int nargs, int nresults, char *err, size_t errsz) {
+  return protected_call(sb, nargs, nresults, 0, err, errsz);
 }

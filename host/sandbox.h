@@ -65,6 +65,16 @@ int sandbox_load(sandbox *sb, const char *chunkname, const char *src, size_t len
  * collection has run; after any error the state stays usable for the next call. */
 int sandbox_pcall(sandbox *sb, int nargs, int nresults, char *err, size_t errsz);
 
+/* Like sandbox_pcall, for a function of the stdlib that the host calls (a.level, a.evaluate,
+ * a.explain, a.membership_end): it starts with the count hook off, because interpreting
+ * every VM instruction through the hook costs about a tenth of a sweep. The stdlib's own work
+ * is bounded by the plan built when the policy loaded (under the budget) and by the facts;
+ * the policy functions it reaches (custom measures, details, renewal rules) it calls through
+ * `require("attain.sandbox").call`, which runs them under this call's budget. Only for
+ * functions that call no policy code any other way: the stdlib calls no metamethod of a
+ * policy's value, and its modules are read-only to policies. Memory is capped as always. */
+int sandbox_pcall_trusted(sandbox *sb, int nargs, int nresults, char *err, size_t errsz);
+
 /* Bytes currently held by the state. */
 size_t sandbox_memory_used(const sandbox *sb);
 

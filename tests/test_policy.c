@@ -159,6 +159,63 @@ static void the_facts_object_checks_its_receiver(void) {
   unput("forged.lua");
 }
 
+/* The host runs the stdlib's evaluation without the instruction budget (sandbox_pcall_trusted);
+ * every policy function it reaches must still be stopped, each with its own line. */
+#define LOOPING(id, field)                                                                  \
+  "local a = require 'attain'\n"                                                            \
+  "local function loop() while true do end end\n"                                          \
+  "return a.competency { id = '" id "', name = 'Loop',\n"                                   \
+  "  renewal = " field " == 'renewal' and loop or nil,\n"                                   \
+  "  paths = { a.path { id = 'p', level = 'silver',\n"                                      \
+  "    a.goal { label = 'x', need = 1, detail = loop,\n"                                    \
+  "      measure = " field " == 'measure' and loop or function() return 1 end } } } }\n"
+
+static void every_policy_function_runs_under_the_budget(void) {
+  put("measure.lua", LOOPING("measure", "'measure'"));
+  put("detail.lua", LOOPING("detail", "'detail'"));
+  put("renewal.lua", LOOPING("renewal", "'renewal'"));
+  sandbox_limits lim = {0, 100000};
+  policy_set *set;
+  policy_runtime *rt;
+  CHECK(policy_set_load(&set, dir, &lim, err, sizeof err) == 0);
+  CHECK(policy_runtime_new(&rt, set, err, sizeof err) == 0);
+  facts_org org = {.oid = 1, .key = "acme"};
+  jsonw w;
+  jsonw_init(&w);
+  const char *budget = ":2: failed to run: instruction budget exceeded (100000 instructions)";
+  for (int i = 0; i < set->nfiles; i++) {
+    const char *stem = set->files[i].stem;
+    policy_result res;
+    policy_eval_args level = {1795564800, 1795564800, POLICY_REPORT_LEVEL};
+    policy_eval_args explain = {1795564800, 1795564800, POLICY_REPORT_EXPLAIN};
+    int64_t end = 0;
+    if (strcmp(stem, "measure") == 0) {
+      policy_runtime_eval(rt, i, &org, &level, &w, &res);
+      CHECK(res.failed);
+      CHECK_CONTAINS(res.error, budget);
+      CHECK_CONTAINS(res.error, "measure.lua");
+    } else if (strcmp(stem, "detail") == 0) {
+      policy_runtime_eval(rt, i, &org, &level, &w, &res); /* the detail is not called */
+      CHECK(!res.failed && res.level == POLICY_LEVEL_SILVER);
+      jsonw_reset(&w);
+      policy_runtime_eval(rt, i, &org, &explain, &w, &res);
+      CHECK(res.failed);
+      CHECK_CONTAINS(res.error, budget);
+      CHECK_CONTAINS(res.error, "detail.lua");
+    } else if (strcmp(stem, "renewal") == 0) {
+      CHECK(policy_runtime_membership_end(rt, i, 1795564800, &end, err, sizeof err) != 0);
+      CHECK_CONTAINS(err, budget);
+      CHECK_CONTAINS(err, "renewal.lua");
+    }
+  }
+  jsonw_free(&w);
+  policy_runtime_free(rt);
+  policy_set_unref(set);
+  unput("measure.lua");
+  unput("detail.lua");
+  unput("renewal.lua");
+}
+
 static void refuses_a_directory_without_policies(void) {
   char empty[300];
   snprintf(empty, sizeof empty, "%s/empty", dir);
@@ -171,6 +228,7 @@ static void refuses_a_directory_without_policies(void) {
 }
 
 int main(void) {
+  alarm(120); /* a policy loop the budget misses fails the test instead of stalling CI */
   snprintf(dir, sizeof dir, "/tmp/attain-test-policy-%d", (int)getpid());
   mkdir(dir, 0700);
   RUN(names_every_problem_with_file_line_and_phase);
@@ -180,6 +238,7 @@ int main(void) {
   RUN(versions_follow_the_content);
   RUN(a_failing_policy_fails_alone);
   RUN(the_facts_object_checks_its_receiver);
+  RUN(every_policy_function_runs_under_the_budget);
   RUN(refuses_a_directory_without_policies);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd)) return 1;

@@ -24,6 +24,15 @@ static const stdlib_module fake_modules[] = {
     MOD("attain.fails", "@stdlib/attain/fails.lua", "local t = {}\nreturn t.x.y\n"),
     MOD("attain.setsglobal", "@stdlib/attain/setsglobal.lua", "helper = 1\nreturn {}\n"),
     MOD("attain.loop", "@stdlib/attain/loop.lua", "return require 'attain.loop'\n"),
+    /* Stands for the stdlib's evaluation: what the host runs with sandbox_pcall_trusted. */
+    MOD("attain.eval", "@stdlib/attain/eval.lua",
+        "local budgeted = require('attain.sandbox').call\n"
+        "local M = {}\n"
+        "function M.spin(n) local x = 0 for i = 1, n do x = x + i end return x end\n"
+        "function M.run(f, ...) return budgeted(f, ...) end\n"
+        "function M.run_then_spin(f, n) budgeted(f) return M.spin(n) end\n"
+        "function M.run_each(fs) for i = 1, #fs do budgeted(fs[i]) end return #fs end\n"
+        "return M\n"),
     {NULL, NULL, NULL, 0},
 };
 
@@ -161,12 +170,18 @@ static void test_require_serves_only_the_stdlib_once_per_state(void) {
   CHECK_STR(err, "policies/r.lua:1: module 'io' not found (policies may require only the attain stdlib)");
   CHECK(eval(sb, "@policies/r.lua", "require 'attain.nope'", out, err) == SANDBOX_ERUN);
   CHECK_CONTAINS(err, "module 'attain.nope' not found");
-  /* Run once: a change to a module's table is seen by the next require in the state. */
-  CHECK(eval(sb, "@p.lua", "local g = require 'attain.goals' g.runs = g.runs + 1 return g.runs", out, err) == SANDBOX_OK);
-  CHECK(eval(sb, "@q.lua", "return require('attain.goals').runs", out, err) == SANDBOX_OK);
-  CHECK_STR(out, "1");
+  /* Run once per state: every require returns the same table. */
   CHECK(eval(sb, "@q.lua", "return require('attain').goals == require('attain.goals')", out, err) == SANDBOX_OK);
   CHECK_STR(out, "true");
+  /* Modules are read-only: the stdlib calls its own functions without the instruction budget,
+   * so a policy must not be able to replace one. pairs still lists a module. */
+  CHECK(eval(sb, "@policies/p.lua", "local g = require 'attain.goals' g.runs = g.runs + 1", out, err) == SANDBOX_ERUN);
+  CHECK_STR(err, "policies/p.lua:1: cannot modify read-only module 'attain.goals' (field 'runs')");
+  CHECK(eval(sb, "@p.lua", "require('attain.sandbox').call = type", out, err) == SANDBOX_ERUN);
+  CHECK_CONTAINS(err, "read-only module 'attain.sandbox'");
+  CHECK(eval(sb, "@q.lua", "local n = 0 for k in pairs(require 'attain.goals') do n = n + 1 end\n"
+             "return n .. require('attain.goals').kind .. tostring(getmetatable(require 'attain'))", out, err) == SANDBOX_OK);
+  CHECK_STR(out, "2goalsfalse");
   /* Module failures name the module file and line. */
   CHECK(eval(sb, "@policies/r.lua", "require 'attain.broken'", out, err) == SANDBOX_ERUN);
   CHECK_CONTAINS(err, "policies/r.lua:1: error loading module 'attain.broken': stdlib/attain/broken.lua:1:");
@@ -299,6 +314,54 @@ static void test_instruction_budget_cannot_be_swallowed(void) {
   CHECK_STR(out, "50005000");
   CHECK(eval(sb, "@p.lua", "return pcall(error, 'caught')", out, err) == SANDBOX_OK);
   CHECK_STR(out, "false");
+  sandbox_free(sb);
+}
+
+/* Runs `src` (a chunk returning a function and its arguments, built under the budget) and then
+ * calls the function with sandbox_pcall_trusted. */
+static int trusted(sandbox *sb, const char *src, char *err) {
+  lua_State *L = sandbox_state(sb);
+  int top = lua_gettop(L);
+  err[0] = '\0';
+  int rc = sandbox_load(sb, "@policies/p.lua", src, strlen(src), err, ERRSZ);
+  if (rc == SANDBOX_OK) rc = sandbox_pcall(sb, 0, LUA_MULTRET, err, ERRSZ);
+  if (rc == SANDBOX_OK) rc = sandbox_pcall_trusted(sb, lua_gettop(L) - top - 1, 0, err, ERRSZ);
+  lua_settop(L, top);
+  return rc;
+}
+
+static void test_trusted_calls_budget_only_policy_functions(void) {
+  sandbox *sb = make(0, 100000);
+  char out[ERRSZ], err[ERRSZ];
+  /* The stdlib's own work is not counted; the same call under sandbox_pcall is. */
+  CHECK(trusted(sb, "local e = require 'attain.eval' return e.spin, 1000000", err) == SANDBOX_OK);
+  CHECK(eval(sb, "@policies/p.lua", "return require('attain.eval').spin(1000000)", out, err) == SANDBOX_EINSTRUCTIONS);
+  /* A policy function called through attain.sandbox.call is, with the policy's position. */
+  CHECK(trusted(sb, "local e = require 'attain.eval'\nreturn e.run, function()\nwhile true do end end", err) ==
+        SANDBOX_EINSTRUCTIONS);
+  CHECK_STR(err, "policies/p.lua:3: instruction budget exceeded (100000 instructions)");
+  CHECK(trusted(sb, "local e = require 'attain.eval'\n"
+                    "return e.run, function() while true do pcall(function() while true do end end) end end", err) ==
+        SANDBOX_EINSTRUCTIONS);
+  /* Calling it from policy code (already budgeted) cannot switch the budget off. */
+  CHECK(trusted(sb, "local e = require 'attain.eval' local call = require('attain.sandbox').call\n"
+                    "return e.run, function() call(function() end) while true do end end", err) == SANDBOX_EINSTRUCTIONS);
+  CHECK(eval(sb, "@policies/p.lua", "require('attain.sandbox').call(function() end) while true do end", out, err) ==
+        SANDBOX_EINSTRUCTIONS);
+  /* One budget for the whole call: policy functions of 60,000 instructions each, twice. */
+  CHECK(trusted(sb, "local e = require 'attain.eval' local f = function() for i = 1, 60000 do end end\n"
+                    "return e.run_each, { f }", err) == SANDBOX_OK);
+  CHECK(trusted(sb, "local e = require 'attain.eval' local f = function() for i = 1, 60000 do end end\n"
+                    "return e.run_each, { f, f }", err) == SANDBOX_EINSTRUCTIONS);
+  /* After a policy function returns, the stdlib runs unbudgeted again. */
+  CHECK(trusted(sb, "local e = require 'attain.eval' return e.run_then_spin, function() end, 1000000", err) ==
+        SANDBOX_OK);
+  /* Results pass through; errors keep their position; the state stays usable. */
+  CHECK(trusted(sb, "local e = require 'attain.eval'\nreturn e.run, function() error('no') end", err) == SANDBOX_ERUN);
+  CHECK_STR(err, "policies/p.lua:2: no");
+  CHECK(eval(sb, "@p.lua", "return require('attain.eval').run(function(a, b) return a + b end, 2, 3)", out, err) ==
+        SANDBOX_OK);
+  CHECK_STR(out, "5");
   sandbox_free(sb);
 }
 
@@ -466,6 +529,7 @@ int main(void) {
   RUN(test_patterns_cannot_hang_the_host);
   RUN(test_c_loops_are_charged);
   RUN(test_instruction_budget_cannot_be_swallowed);
+  RUN(test_trusted_calls_budget_only_policy_functions);
   RUN(test_memory_budget_fails_cleanly_and_recovers);
   RUN(test_tiny_memory_budgets_fail_cleanly);
   RUN(test_errors_carry_position_and_never_call_metamethods);

@@ -12,11 +12,19 @@ local check = require "attain.check"
 local goals = require "attain.goals"
 local renewal = require "attain.renewal"
 local time = require "attain.time"
+-- The host runs evaluate, level, explain and membership_end without the
+-- instruction budget (sandbox_pcall_trusted): their work is bounded by the
+-- plan and the facts. Every policy function they reach is called through
+-- `budgeted`, which runs it under the budget; nothing else of a policy's is
+-- ever called from them (plans hold only strings, numbers, stdlib tables and
+-- those functions, all checked when the competency was made).
+local budgeted = require("attain.sandbox").call
 
 local M = {}
 
 local format = string.format
 local type, setmetatable, error, tointeger = type, setmetatable, error, math.tointeger
+local month_index, period_of_index = time.month_index, time.period_of_index
 local msg, show = check.msg, check.show
 
 ---@alias attain.Level "silver"|"gold"
@@ -102,7 +110,7 @@ local function fetch_latest(m, org)
 end
 
 local function fetch_custom(m, org)
-  local have = m.measure(org, org.now, m.competency)
+  local have = budgeted(m.measure, org, org.now, m.competency)
   if type(have) ~= "number" or have ~= have then
     error(format("%sa.goal '%s': measure returned %s, expected a number",
       m.where, m.label, show(have)), 0)
@@ -420,11 +428,11 @@ end
 -- Monthly values of a metric over the window, oldest first, derived from
 -- window sums: value(k months back) = sum(k + 1) - sum(k).
 local function monthly(org, metric, months)
-  local last = time.month_index(org.now)
+  local last = month_index(org.now)
   local values, prev = {}, 0
   for k = 1, months do
     local s = org:metric_sum(metric, k)
-    values[months - k + 1] = { period = time.period_of_index(last - k + 1), value = s - prev }
+    values[months - k + 1] = { period = period_of_index(last - k + 1), value = s - prev }
     prev = s
   end
   return values
@@ -449,7 +457,7 @@ local function explain_node(n, vals, plan, org)
     elseif m.op == "latest" then
       r.detail = { metric = m.metric, latest = org:metric_latest(m.metric), values = {} }
     elseif n.detail then
-      r.detail = n.detail(org, org.now, m.competency)
+      r.detail = budgeted(n.detail, org, org.now, m.competency)
     end
   end
   r.met = r.have >= n.need
@@ -489,7 +497,7 @@ end
 ---@return attain.Time
 function M.membership_end(c, bought)
   local plan = plan_of(c, "attain.membership_end")
-  local t = plan.renewal(bought)
+  local t = budgeted(plan.renewal, bought)
   local i = type(t) == "number" and tointeger(t) or nil
   if not i or i <= bought then
     error(format("%scompetency '%s': renewal returned %s, expected a time after the purchase",

@@ -124,6 +124,9 @@ local KINDS = {
   customers = { op = "sum", what = "new customers", months = true, default = 12 },
 }
 
+-- The longest window: what the facts API reads (org:metric_sum and metric_avg).
+local MAX_MONTHS = 120
+
 local PERF_KEYS = { metric = true, months = true, at_least = true }
 local PERFORMANCE_KEYS = { kind = true, metric = true, months = true, at_least = true }
 
@@ -153,6 +156,9 @@ local function performance_goal(fname, kind, t, generic)
     if m == nil then m = k.default end
     local bad2
     bad2, months = check.count(m, "months")
+    if not bad2 and months > MAX_MONTHS then
+      bad2 = format("months must be at most %d (ten years), got %d", MAX_MONTHS, months)
+    end
     if bad2 then return nil, msg(fname, bad2) end
   end
   return new_goal {

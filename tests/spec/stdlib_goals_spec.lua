@@ -231,6 +231,14 @@ describe("attain goals", function()
         err_of(function() a.revenue { metric = "m", at_least = 1 } end))
     end)
 
+    it("rejects a window longer than the facts API reads (120 months)", function()
+      assert.are.equal("a.usage: months must be at most 120 (ten years), got 121",
+        err_of(function() a.usage { metric = "m", months = 121, at_least = 1 } end))
+      assert.are.equal("a.performance: months must be at most 120 (ten years), got 4611686018427387904",
+        err_of(function() a.performance { kind = "revenue", metric = "m", months = 1 << 62, at_least = 1 } end))
+      assert.are.equal("revenue m over 120 months ≥ 1", a.revenue { metric = "m", months = 120, at_least = 1 }.label)
+    end)
+
     it("rejects a missing metric name", function()
       assert.are.equal("a.usage: metric must be a non-empty string, got nil",
         err_of(function() a.usage { at_least = 1 } end))
