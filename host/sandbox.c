@@ -14,7 +14,9 @@
  * without a lookup.
  *
  * Budgets: the allocator refuses growth past limits.memory (frees always succeed); a count
- * hook charges limits.instructions per sandbox_pcall and caps the call depth. Library
+ * hook charges limits.instructions per sandbox_pcall and caps the call depth. Under
+ * sandbox_pcall_trusted (the stdlib's evaluation entry points) the hook is off except
+ * inside attain.sandbox.call, through which the stdlib calls policy functions. Library
  * functions whose C loops the hook cannot see (patterns, string.rep, table.insert/remove/
  * move/concat/unpack/sort) charge their work up front. Once a budget runs out (or the depth
  * cap fires), `exhausted` is set and the pcall/xpcall/require wrappers re-raise instead of
