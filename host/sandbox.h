@@ -79,7 +79,8 @@ int sandbox_pcall_trusted(sandbox *sb, int nargs, int nresults, char *err, size_
 size_t sandbox_memory_used(const sandbox *sb);
 
 /* Instructions charged during the last (or current) sandbox_pcall, counted in steps of the
- * hook period (1000), so small calls may read 0. For counters, not for decisions. */
+ * hook period (1000), so small calls may read 0; after sandbox_pcall_trusted, only those of
+ * the policy functions it called. For counters, not for decisions. */
 long long sandbox_instructions_used(const sandbox *sb);
 
 /* Closes the state and frees the sandbox. NULL is a no-op. */
