@@ -441,37 +441,19 @@ static void pattern_check(lua_State *L, size_t n, const char *p, size_t m, int p
   budget_charge(L, steps / STEPS_PER_INSTRUCTION);
 }
 
-static int safe_find(lua_State *L) {
+/* Checks (subject, pattern) at arguments 1 and 2, then calls the original function. */
+static int checked_pattern_call(lua_State *L, int plain, int gmatch) {
   size_t n, m;
   luaL_checklstring(L, 1, &n);
   const char *p = luaL_checklstring(L, 2, &m);
-  pattern_check(L, n, p, m, lua_toboolean(L, 4), 0);
+  pattern_check(L, n, p, m, plain, gmatch);
   return original(L)(L);
 }
 
-static int safe_match(lua_State *L) {
-  size_t n, m;
-  luaL_checklstring(L, 1, &n);
-  const char *p = luaL_checklstring(L, 2, &m);
-  pattern_check(L, n, p, m, 0, 0);
-  return original(L)(L);
-}
-
-static int safe_gmatch(lua_State *L) {
-  size_t n, m;
-  luaL_checklstring(L, 1, &n);
-  const char *p = luaL_checklstring(L, 2, &m);
-  pattern_check(L, n, p, m, 0, 1);
-  return original(L)(L);
-}
-
-static int safe_gsub(lua_State *L) {
-  size_t n, m;
-  luaL_checklstring(L, 1, &n);
-  const char *p = luaL_checklstring(L, 2, &m);
-  pattern_check(L, n, p, m, 0, 0);
-  return original(L)(L);
-}
+static int safe_find(lua_State *L) { return checked_pattern_call(L, lua_toboolean(L, 4), 0); }
+static int safe_match(lua_State *L) { return checked_pattern_call(L, 0, 0); }
+static int safe_gmatch(lua_State *L) { return checked_pattern_call(L, 0, 1); }
+static int safe_gsub(lua_State *L) { return checked_pattern_call(L, 0, 0); }
 
 /* string.rep loops n times even when the result is empty ("" repeated 2^60 times). */
 static int safe_rep(lua_State *L) {

@@ -43,6 +43,13 @@ static int touch_or_fail(store *s, int64_t oid, char *err, size_t errsz) {
   return STORE_ERROR;
 }
 
+/* Runs an upsert of organisation oid's facts; marks the organisation only if a row changed. */
+static int upsert_touching(store *s, sqlite3_stmt *st, int64_t oid, const char *what, char *err,
+                           size_t errsz) {
+  if (store_exec_stmt(s, st, what, err, errsz)) return STORE_ERROR;
+  return sqlite3_changes(s->db) ? touch_or_fail(s, oid, err, errsz) : STORE_OK;
+}
+
 #define KEY_CACHE_SIZE 4096 /* entries per kind of key; a power of two */
 
 struct store_key_cache {
@@ -386,8 +393,7 @@ int store_metric_put(store *s, const char *org, const char *metric, int period, 
   store_bind_text(st, ":name", metric);
   store_bind_int(st, ":period", period);
   store_bind_double(st, ":value", value);
-  if (store_exec_stmt(s, st, "writing a metric", err, errsz)) return STORE_ERROR;
-  return sqlite3_changes(s->db) ? touch_or_fail(s, oid, err, errsz) : STORE_OK;
+  return upsert_touching(s, st, oid, "writing a metric", err, errsz);
 }
 
 int store_override_put(store *s, const store_override_rec *o, char *err, size_t errsz) {
@@ -404,8 +410,7 @@ int store_override_put(store *s, const store_override_rec *o, char *err, size_t 
   store_bind_text(st, ":by", o->by);
   store_bind_time(st, ":from", o->from);
   store_bind_int(st, ":until", o->until);
-  if (store_exec_stmt(s, st, "writing an override", err, errsz)) return STORE_ERROR;
-  return sqlite3_changes(s->db) ? touch_or_fail(s, oid, err, errsz) : STORE_OK;
+  return upsert_touching(s, st, oid, "writing an override", err, errsz);
 }
 
 int store_membership_put(store *s, const store_membership_rec *m, char *err, size_t errsz) {
@@ -419,8 +424,7 @@ int store_membership_put(store *s, const store_membership_rec *m, char *err, siz
   store_bind_int(st, ":bought", m->bought);
   store_bind_text(st, ":level", m->level);
   store_bind_text(st, ":by", m->by);
-  if (store_exec_stmt(s, st, "writing a membership", err, errsz)) return STORE_ERROR;
-  return sqlite3_changes(s->db) ? touch_or_fail(s, oid, err, errsz) : STORE_OK;
+  return upsert_touching(s, st, oid, "writing a membership", err, errsz);
 }
 
 int store_write_finish(store *s, int64_t *changed, char *err, size_t errsz) {

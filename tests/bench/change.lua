@@ -31,26 +31,10 @@ if not orgs or orgs < 1 or not percent or percent <= 0 or percent > 100 or not r
   os.exit(2)
 end
 
--- Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
-local function days(yy, mm, dd)
-  yy = mm <= 2 and yy - 1 or yy
-  local era = (yy >= 0 and yy or yy - 399) // 400
-  local yoe = yy - era * 400
-  local doy = (153 * (mm + (mm > 2 and -3 or 9)) + 2) // 5 + dd - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-local function civil(z)
-  z = z + 719468
-  local era = (z >= 0 and z or z - 146096) // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local dd = doy - (153 * mp + 2) // 5 + 1
-  local mm = mp + (mp < 10 and 3 or -9)
-  return yoe + era * 400 + (mm <= 2 and 1 or 0), mm, dd
-end
+-- The stdlib's calendar (stdlib/attain/time.lua), found relative to this script.
+package.path = (arg[0]:match("^(.*)/[^/]+$") or ".") .. "/../../stdlib/?.lua;" .. package.path
+local time = require "attain.time"
+local days, civil = time.days_from_civil, time.civil_from_days
 local function date(z) return string.format("%04d-%02d-%02d", civil(z)) end
 
 local now = days(tonumber(y), tonumber(m), tonumber(d))

@@ -109,20 +109,12 @@ local function parse_line(s)
 end
 
 -- ---------------------------------------------------------------- formats
-local function days_from_civil(y, m, d)
-  if m <= 2 then y = y - 1 end
-  local era = y // 400
-  local yoe = y - era * 400
-  local mp = (m + 9) % 12
-  local doy = (153 * mp + 2) // 5 + d - 1
-  return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-end
-local MDAYS = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+-- The stdlib's calendar (stdlib/attain/time.lua), found relative to this script.
+package.path = (arg[0]:match("^(.*)/[^/]+$") or ".") .. "/../../stdlib/?.lua;" .. package.path
+local time = require "attain.time"
+local days_from_civil = time.days_from_civil
 local function valid_ymd(y, m, d)
-  if m < 1 or m > 12 or d < 1 then return false end
-  local md = MDAYS[m]
-  if m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) then md = 29 end
-  return d <= md
+  return m >= 1 and m <= 12 and d >= 1 and d <= time.days_in_month(y, m)
 end
 local function date_day(s)            -- "YYYY-MM-DD" -> day number, or nil
   if type(s) ~= "string" then return nil end
