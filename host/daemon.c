@@ -44,8 +44,11 @@ typedef struct job {
   int64_t selected;        /* organisations chosen for the sweep */
   int64_t progress;        /* organisations stored so far (read by status, atomically) */
   int64_t *policy_errors;  /* per policy of `set` */
-  char *alerts;            /* one log line's pairs per alert, '\n'-separated */
-  size_t alerts_len;
+  struct alert_note {      /* alerts raised or cleared, logged from the loop thread */
+    int raised, policy;
+    char *org, *cause;
+  } *alerts;
+  size_t nalerts, alerts_cap;
 } job;
 
 typedef struct waiter {
@@ -116,16 +119,28 @@ static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz)
     const char *competency = j->set->files[row->policy].stem;
     if (row->error) j->policy_errors[row->policy]++;
     if (!row->error && (row->alert == LC_ALERT_RAISE || row->alert == LC_ALERT_CLEAR)) {
-      char q[1024], line[1400];
-      int n = snprintf(line, sizeof line, "action=%s org=%s competency=%s cause=%s\n",
-                       row->alert == LC_ALERT_RAISE ? "raised" : "cleared", row->org, competency,
-                       log_quote(q, sizeof q, row->cause));
-      char *a = realloc(j->alerts, j->alerts_len + (size_t)n + 1);
-      if (a) {
+      if (j->nalerts == j->alerts_cap) {
+        size_t cap = j->alerts_cap ? j->alerts_cap * 2 : 64;
+        struct alert_note *a = realloc(j->alerts, cap * sizeof *a);
+        if (!a) {
+          snprintf(err, errsz, "out of memory");
+          return -1;
+        }
         j->alerts = a;
-        memcpy(a + j->alerts_len, line, (size_t)n + 1);
-        j->alerts_len += (size_t)n;
+        j->alerts_cap = cap;
       }
+      struct alert_note *a = &j->alerts[j->nalerts];
+      a->raised = row->alert == LC_ALERT_RAISE;
+      a->policy = row->policy;
+      a->org = strdup(row->org);
+      a->cause = strdup(row->cause);
+      if (!a->org || !a->cause) {
+        free(a->org);
+        free(a->cause);
+        snprintf(err, errsz, "out of memory");
+        return -1;
+      }
+      j->nalerts++;
     }
     if (j->kind == JOB_ORG) {
       json_array_append_new(
@@ -176,6 +191,10 @@ static void job_free(job *j) {
   if (j->set) policy_set_unref(j->set);
   json_decref(j->org_results);
   free(j->policy_errors);
+  for (size_t i = 0; i < j->nalerts; i++) {
+    free(j->alerts[i].org);
+    free(j->alerts[i].cause);
+  }
   free(j->alerts);
   free(j->org);
   free(j);
@@ -219,10 +238,13 @@ static void job_done(uv_work_t *w, int status) {
                (long long)j->counts.alerts_cleared, j->set->version,
                j->failed ? " failure=" : "", j->failed ? log_quote(q, sizeof q, j->err) : "");
   }
-  for (char *line = j->alerts, *nl; line && *line; line = nl + 1) {
-    nl = strchr(line, '\n');
-    *nl = 0;
-    log_line(&d->o.log, LOG_INFO, "alert", "%s", line);
+  for (size_t i = 0; i < j->nalerts; i++) {
+    const struct alert_note *a = &j->alerts[i];
+    char qo[1100], qc[256], qcause[1600];
+    log_line(&d->o.log, LOG_INFO, "alert", "action=%s org=%s competency=%s cause=%s",
+             a->raised ? "raised" : "cleared", log_quote(qo, sizeof qo, a->org),
+             log_quote(qc, sizeof qc, j->set->files[a->policy].stem),
+             log_quote(qcause, sizeof qcause, a->cause));
   }
   if (j->kind == JOB_ORG && j->client) {
     json_t *reply = j->failed ? json_pack("{s:b, s:s}", "ok", 0, "error", j->err)
@@ -541,7 +563,7 @@ int daemon_run(const daemon_options *opts) {
   d->o = *opts;
   d->started = (int64_t)time(NULL);
   d->n.policy_errors = json_object();
-  char err[2048], q[2100];
+  char err[2048], q[2100], qp[1100], qs[300];
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill the daemon */
   uv_loop_init(&d->loop);
   int rc = 1;
@@ -562,8 +584,8 @@ int daemon_run(const daemon_options *opts) {
   int wr = uv_fs_event_start(&d->watch, on_fs_event, d->o.policies, 0);
   d->watching = 1;
   if (wr < 0)
-    log_line(&d->o.log, LOG_WARN, "watch", "dir=%s failure=%s (reload with SIGHUP or ctl)",
-             d->o.policies, uv_strerror(wr));
+    log_line(&d->o.log, LOG_WARN, "watch", "dir=%s failure=%s note=\"reload with SIGHUP or ctl\"",
+             log_quote(q, sizeof q, d->o.policies), log_quote(qs, sizeof qs, uv_strerror(wr)));
   uv_signal_init(&d->loop, &d->sighup);
   uv_signal_init(&d->loop, &d->sigterm);
   uv_signal_init(&d->loop, &d->sigint);
@@ -572,8 +594,8 @@ int daemon_run(const daemon_options *opts) {
   uv_signal_start(&d->sigterm, on_signal, SIGTERM);
   uv_signal_start(&d->sigint, on_signal, SIGINT);
   log_line(&d->o.log, LOG_INFO, "start", "db=%s policies=%s socket=%s every_ms=%llu",
-           log_quote(q, sizeof q, d->o.db), d->o.policies, d->o.socket,
-           (unsigned long long)d->o.every_ms);
+           log_quote(q, sizeof q, d->o.db), log_quote(qp, sizeof qp, d->o.policies),
+           log_quote(qs, sizeof qs, d->o.socket), (unsigned long long)d->o.every_ms);
   request_reload(d, "start", NULL); /* then the first sweep catches up */
   uv_run(&d->loop, UV_RUN_DEFAULT);
   rc = 0;

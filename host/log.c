@@ -33,28 +33,52 @@ void log_line(const logger *lg, int level, const char *event, const char *fmt, .
 }
 
 const char *log_quote(char *buf, size_t size, const char *value) {
+  if (!size) return buf;
   if (!value) value = "";
   int plain = *value != '\0';
-  for (const char *p = value; *p && plain; p++)
-    if (*p == ' ' || *p == '"' || *p == '=' || *p == '\\' || (unsigned char)*p < 0x20) plain = 0;
-  if (plain) {
-    snprintf(buf, size, "%s", value);
+  for (const unsigned char *p = (const unsigned char *)value; *p && plain; p++)
+    if (*p == ' ' || *p == '"' || *p == '=' || *p == '\\' || *p < 0x20 || *p == 0x7f) plain = 0;
+  if (plain && strlen(value) < size) {
+    memcpy(buf, value, strlen(value) + 1);
     return buf;
   }
+  /* Quoted, every byte that could end the line or the value escaped, so a value from
+   * data can never forge a line or a pair. A value too long for buf ends in `..."`. */
+  static const char hex[] = "0123456789abcdef";
   size_t k = 0;
-  if (k + 1 < size) buf[k++] = '"';
-  for (const char *p = value; *p && k + 3 < size; p++) {
-    unsigned char c = (unsigned char)*p;
-    if (c == '"' || c == '\\') {
-      buf[k++] = '\\';
-      buf[k++] = (char)c;
-    } else if (c < 0x20) {
-      buf[k++] = ' ';
-    } else {
-      buf[k++] = (char)c;
-    }
+  if (size < 6) { /* no room for even `"..."` */
+    buf[0] = 0;
+    return buf;
   }
-  if (k + 1 < size) buf[k++] = '"';
-  buf[k < size ? k : size - 1] = 0;
+  buf[k++] = '"';
+  const unsigned char *p = (const unsigned char *)value;
+  for (; *p; p++) {
+    char esc[5];
+    size_t n = 0;
+    unsigned char c = *p;
+    if (c == '"' || c == '\\') {
+      esc[n++] = '\\';
+      esc[n++] = (char)c;
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      esc[n++] = '\\';
+      esc[n++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+    } else if (c < 0x20 || c == 0x7f) {
+      esc[n++] = '\\';
+      esc[n++] = 'x';
+      esc[n++] = hex[c >> 4];
+      esc[n++] = hex[c & 15];
+    } else {
+      esc[n++] = (char)c;
+    }
+    if (k + n + 5 > size) break; /* keep room for `..."` and the NUL */
+    memcpy(buf + k, esc, n);
+    k += n;
+  }
+  if (*p) {
+    memcpy(buf + k, "...", 3);
+    k += 3;
+  }
+  buf[k++] = '"';
+  buf[k] = 0;
   return buf;
 }

@@ -24,8 +24,11 @@ int log_level_parse(const char *name);
 void log_line(const logger *lg, int level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* A value safe to print after "key=": as is when it has no space, quote, '=' or control
- * character; double-quoted with \" and \\ escapes otherwise. Returns buf. */
+/* A value safe to print after "key=": as is when it has no space, quote, '=', backslash
+ * or control character; otherwise double-quoted with \" \\ \n \r \t and \xHH escapes, so a
+ * value taken from data can never end the line or start another pair. A value that does
+ * not fit in `size` bytes is cut and ends in `..."`. Every value that comes from data
+ * (organisation and competency ids, paths, messages) goes through it. Returns buf. */
 const char *log_quote(char *buf, size_t size, const char *value);
 
 #endif
