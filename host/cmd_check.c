@@ -1,7 +1,7 @@
 /* cmd_check.c — `attain check`: compile and validate the policy set. */
 #include "cli.h"
 #include "commands.h"
-#include "policy.h"
+#include "policy_set.h"
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   char err[1024];

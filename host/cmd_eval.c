@@ -7,10 +7,12 @@
 #include "eval.h"
 #include "eval_json.h"
 #include "eval_store.h"
+#include "isotime.h"
 #include "jsonw.h"
-#include "policy.h"
+#include "policy_set.h"
 #include "store.h"
 #include "store_read.h"
+#include "store_results.h"
 
 enum { OPT_AT, OPT_ORG, OPT_JSON, OPT_WORKERS, OPT_DUE };
 
@@ -40,15 +42,18 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
   if (eval_store_chunk(st->s, st->set, st->at, c, &st->stored, err, errsz)) return -1;
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
-    if (!row->error) st->counts[row->level]++;
+    if (!row->failed) st->counts[row->level]++;
     if (st->json)
       print_json(st, row);
-    else if (row->error)
+    else if (row->failed)
       fprintf(st->ctx->out, "%-24s %-28s error: %s\n", row->org, st->set->files[row->policy].stem,
               row->error);
+    else if (row->error)
+      fprintf(st->ctx->out, "%-24s %-28s %s, error: %s\n", row->org,
+              st->set->files[row->policy].stem, result_level_word(row->level), row->error);
     else if (c->norgs == 1 || row->level)
       fprintf(st->ctx->out, "%-24s %-28s %s\n", row->org, st->set->files[row->policy].stem,
-              row->level ? policy_level_name(row->level) : "-");
+              row->level ? result_level_name(row->level) : "-");
   }
   return 0;
 }
@@ -83,6 +88,29 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     req.hi = req.lo;
   } else if (store_org_max(st.s, &req.hi, err, sizeof err)) {
     fprintf(ctx->err, "attain eval: %s\n", err);
+    store_close(st.s);
+    return CLI_EXIT_PROBLEMS;
+  }
+  /* Lifecycle history only moves forward: evaluating (and storing) as of a time before a
+   * stored evaluation would record transitions out of order. `status --at` replays. */
+  int64_t later, latest;
+  char latest_org[256];
+  if (store_evaluations_after(st.s, req.lo, req.hi, st.at, &later, &latest, latest_org,
+                              sizeof latest_org, err, sizeof err)) {
+    fprintf(ctx->err, "attain eval: %s\n", err);
+    store_close(st.s);
+    return CLI_EXIT_PROBLEMS;
+  }
+  if (later) {
+    char at[ISOTIME_BUFSZ], then[ISOTIME_BUFSZ];
+    isotime_format(st.at, at);
+    isotime_format(latest, then);
+    fprintf(ctx->err,
+            "attain eval: refused: --at %s is before the evaluation stored for %lld "
+            "organisation%s (the latest at %s, of %s); lifecycle history only moves forward in "
+            "time. Evaluate at or after %s, or replay with `attain status ORG --at %s` (it "
+            "writes nothing).\n",
+            at, (long long)later, later == 1 ? "" : "s", then, latest_org, then, at);
     store_close(st.s);
     return CLI_EXIT_PROBLEMS;
   }
@@ -141,7 +169,10 @@ const cli_command cmd_eval = {
             "competency is still evaluated and stored. With --due, only organisations whose\n"
             "facts changed since their last evaluation, that were evaluated by another policy\n"
             "set, or that reached a time boundary (a 24-hour wait ending, an expiry, a month\n"
-            "starting, a membership year ending) are evaluated: an incremental sweep.",
+            "starting, a membership year ending) are evaluated: an incremental sweep.\n"
+            "Refused (exit 1, nothing stored) when --at is before an evaluation already\n"
+            "stored for the organisations: lifecycle history only moves forward; replay\n"
+            "the past with `attain status ORG --at TIME`.",
     .min_pos = 0,
     .max_pos = 0,
     .options = {{"at", "TIME", "evaluation time, ISO 8601 (default: now)"},

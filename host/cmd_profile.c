@@ -14,7 +14,7 @@
 #include "isotime.h"
 #include "jsonw.h"
 #include "lifecycle.h"
-#include "policy.h"
+#include "policy_set.h"
 
 enum { OPT_AT, OPT_JSON };
 
@@ -22,14 +22,13 @@ enum { OPT_AT, OPT_JSON };
 typedef struct profile {
   attain_ctx *ctx;
   policy_set *set;
-  policy_runtime *rt;
   int64_t at;
   int json;
   int errors;
 } profile;
 
 static int in_force(const eval_row *row) {
-  return !row->error && (row->state == LC_ACTIVE || row->state == LC_AT_RISK);
+  return !row->failed && (row->state == LC_ACTIVE || row->state == LC_AT_RISK);
 }
 
 static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
@@ -48,12 +47,12 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
     jsonw_key(&w, "at");
     jsonw_str(&w, at);
     jsonw_key(&w, "package");
-    jsonw_str(&w, policy_level_name(package));
+    jsonw_str(&w, result_level_name(package));
     jsonw_key(&w, "competencies");
     jsonw_arr_begin(&w);
   } else if (c->nrows) {
     fprintf(pr->ctx->out, "%s business profile as of %s: %s\n", c->rows[0].org, at,
-            package ? policy_level_name(package) : "no membership in force (nothing shown)");
+            package ? result_level_name(package) : "no membership in force (nothing shown)");
   }
   int shown = 0;
   for (int r = 0; r < c->nrows; r++) {
@@ -61,20 +60,13 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
     if (row->error) {
       pr->errors++;
       fprintf(pr->ctx->err, "%s\n", row->error);
-      continue;
+      if (row->failed) continue;
     }
     int level = row->level < package ? row->level : package;
     if (in_force(row) && row->mlevel > level) level = row->mlevel; /* R13 */
     if (!level) continue;
     const policy_file *f = &pr->set->files[row->policy];
-    jsonw benefits;
-    jsonw_init(&benefits);
-    if (policy_runtime_benefits(pr->rt, row->policy, policy_level_name(level), &benefits, err,
-                                errsz)) {
-      jsonw_free(&benefits);
-      jsonw_free(&w);
-      return -1;
-    }
+    char *const *benefits = f->benefits[level];
     shown++;
     if (pr->json) {
       jsonw_obj_begin(&w);
@@ -83,19 +75,24 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
       jsonw_key(&w, "name");
       jsonw_str(&w, f->name);
       jsonw_key(&w, "level");
-      jsonw_str(&w, policy_level_name(level));
+      jsonw_str(&w, result_level_name(level));
       jsonw_key(&w, "state");
       jsonw_str(&w, lifecycle_state_name(row->state));
       jsonw_key(&w, "benefits");
-      jsonw_raw(&w, benefits.buf, benefits.len);
-      w.need_sep = 1;
+      jsonw_arr_begin(&w);
+      for (char *const *b = benefits; b && *b; b++) jsonw_str(&w, *b);
+      jsonw_arr_end(&w);
       jsonw_obj_end(&w);
     } else {
-      fprintf(pr->ctx->out, "  %s (%s): %s%s\n    benefits: %s\n", f->name, f->stem,
-              policy_level_name(level), row->state == LC_AT_RISK ? " (renewal at risk)" : "",
-              benefits.buf);
+      fprintf(pr->ctx->out, "  %s (%s): %s%s\n", f->name, f->stem, result_level_name(level),
+              row->state == LC_AT_RISK ? " (renewal at risk)" : "");
+      if (benefits && *benefits) {
+        fprintf(pr->ctx->out, "    benefits:\n");
+        for (char *const *b = benefits; *b; b++) fprintf(pr->ctx->out, "      - %s\n", *b);
+      } else {
+        fprintf(pr->ctx->out, "    benefits: none declared\n");
+      }
     }
-    jsonw_free(&benefits);
   }
   if (pr->json) {
     jsonw_arr_end(&w);
@@ -115,10 +112,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   if (rc) return rc;
   int64_t oid;
   if ((rc = cli_org_find(ctx, "profile", args->pos[0], &oid))) return rc;
-  if (policy_set_load(&pr.set, ctx->policies, NULL, err, sizeof err) ||
-      policy_runtime_new(&pr.rt, pr.set, err, sizeof err)) {
+  if (policy_set_load(&pr.set, ctx->policies, NULL, err, sizeof err)) {
     fprintf(ctx->err, "attain profile: %s\n", err);
-    if (pr.set) policy_set_unref(pr.set);
     return CLI_EXIT_PROBLEMS;
   }
   eval_request req = {.db = ctx->db, .set = pr.set, .at = pr.at, .lo = oid, .hi = oid,
@@ -127,7 +122,6 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   eval_stats stats;
   rc = eval_run(&req, &stats, err, sizeof err);
   if (rc) fprintf(ctx->err, "attain profile: %s\n", err);
-  policy_runtime_free(pr.rt);
   policy_set_unref(pr.set);
   return rc || pr.errors ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 }

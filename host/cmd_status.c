@@ -1,7 +1,9 @@
 /* cmd_status.c — `attain status ORG`: per competency, the level, every path and goal with
  * what the organisation has and needs (R4), and why each person and achievement did or
- * did not count. Evaluates afresh as of --at and writes nothing. */
-#include <jansson.h>
+ * did not count. Evaluates afresh as of --at and writes nothing: a replay of what the
+ * program said then (the lifecycle state and alerts as they stood at --at).
+ *
+ * An edge: text and JSON are written here from the typed result (result.h). */
 #include <math.h>
 #include <string.h>
 
@@ -12,10 +14,9 @@
 #include "eval_json.h"
 #include "isotime.h"
 #include "jsonw.h"
-#include "policy.h"
+#include "policy_set.h"
 
 enum { OPT_AT, OPT_JSON };
-
 
 typedef struct status_state {
   attain_ctx *ctx;
@@ -33,95 +34,95 @@ static void bar(FILE *out, double have, double need) {
   fprintf(out, "[%s]", b);
 }
 
-static void number(FILE *out, json_t *v) {
-  double d = json_number_value(v);
+static void number(FILE *out, double d) {
   if (d == floor(d) && fabs(d) < 1e15)
     fprintf(out, "%.0f", d);
   else
     fprintf(out, "%.2f", d);
 }
 
-static const char *str(json_t *o, const char *k) {
-  const char *s = json_string_value(json_object_get(o, k));
-  return s ? s : "";
-}
-
-static void date_of(json_t *o, const char *k, char *buf) {
-  const char *s = str(o, k);
-  snprintf(buf, ISOTIME_BUFSZ, "%.10s", s);
+static void date(int64_t t, char *buf) {
+  if (t == FACTS_NO_TIME)
+    buf[0] = 0;
+  else
+    isotime_format_date(t, buf);
 }
 
 /* The people behind a certified/assessed goal: who counted, who did not and why. */
-static void print_people(FILE *out, json_t *detail) {
-  json_t *list;
-  size_t i;
-  json_t *e;
-  char d1[ISOTIME_BUFSZ];
-  if ((list = json_object_get(detail, "counted")) && json_array_size(list)) {
-    json_array_foreach(list, i, e) {
-      date_of(e, "counts_from", d1);
-      fprintf(out, "        counts: %s %s (MSA %s, counts since %s)\n", str(e, "user"),
-              str(e, "code"), str(e, "msa"), d1);
+static void print_people(FILE *out, const result_goal *g, int64_t at) {
+  char d1[ISOTIME_BUFSZ], d2[ISOTIME_BUFSZ];
+  for (int i = 0; i < g->ncounted; i++) {
+    const result_person *p = &g->counted[i];
+    date(p->counts_from, d1);
+    fprintf(out, "        counts: %s %s (MSA %s, counts since %s", p->user, p->code, p->msa, d1);
+    if (p->ends != FACTS_NO_TIME) {
+      date(p->ends, d2);
+      fprintf(out, "; until %s: %s", d2,
+              p->ends_why == FACTS_LEFT       ? "will leave the organisation"
+              : p->ends_why == FACTS_EXPIRED  ? "expires"
+              : p->ends_why == FACTS_MOVED_AWAY ? "MSA to be associated with another organisation"
+                                                : "MSA to be associated with another user");
     }
+    fprintf(out, ")\n");
   }
-  if ((list = json_object_get(detail, "overrides")) && json_array_size(list)) {
-    json_array_foreach(list, i, e) {
-      date_of(e, "until", d1);
-      fprintf(out, "        override: %s x%lld by %s until %s (%s)\n", str(e, "code"),
-              (long long)json_integer_value(json_object_get(e, "people")), str(e, "by"), d1,
-              str(e, "reason"));
-    }
+  for (int i = 0; i < g->ncredits; i++) {
+    const result_credit *c = &g->credits[i];
+    date(c->until, d1);
+    fprintf(out, "        override: %s x%lld by %s until %s (%s)\n", c->code,
+            (long long)c->people, c->by, d1, c->reason);
   }
-  if ((list = json_object_get(detail, "excluded")) && json_array_size(list)) {
-    json_array_foreach(list, i, e) {
-      const char *reason = str(e, "reason");
-      if (strstr(reason, "less than 24 hours")) /* the wait ends at a time of day */
-        snprintf(d1, sizeof d1, "%s", str(e, "since"));
-      else
-        date_of(e, "since", d1);
-      const char *when = !*d1                                    ? ""
-                         : strstr(reason, "less than 24 hours") ? " (counts from "
-                                                                 : " (since ";
-      fprintf(out, "        does not count: %s %s (MSA %s): %s%s%s%s\n", str(e, "user"),
-              str(e, "code"), str(e, "msa"), reason, when, d1, *d1 ? ")" : "");
-    }
+  for (int i = 0; i < g->nexcluded; i++) {
+    const result_person *p = &g->excluded[i];
+    int waiting = p->why == FACTS_EARNED_RECENTLY || p->why == FACTS_LINKED_RECENTLY ||
+                  p->why == FACTS_JOINED_RECENTLY;
+    if (p->since == FACTS_NO_TIME)
+      d1[0] = 0;
+    else if (waiting) /* the wait ends at a time of day */
+      isotime_format(p->since, d1);
+    else
+      date(p->since, d1);
+    fprintf(out, "        does not count: %s %s (MSA %s): %s", p->user, p->code, p->msa,
+            result_why_text(p->why));
+    if (*d1) fprintf(out, " (%s %s)", waiting ? "counts from" : p->since > at ? "from" : "since", d1);
+    fprintf(out, "\n");
   }
 }
 
-static void print_goal(FILE *out, json_t *g, int indent) {
-  json_t *have = json_object_get(g, "have"), *need = json_object_get(g, "need");
+static void print_goal(FILE *out, const result_goal *g, int indent, int64_t at) {
   fprintf(out, "%*s", indent, "");
-  bar(out, json_number_value(have), json_number_value(need));
-  fprintf(out, " ");
-  number(out, have);
-  fprintf(out, "/");
-  number(out, need);
-  fprintf(out, "  %s%s\n", str(g, "label"),
-          json_is_true(json_object_get(g, "met")) ? "" : "  (short)");
-  json_t *detail = json_object_get(g, "detail");
-  if (json_is_object(detail) && json_object_get(detail, "counted")) print_people(out, detail);
-  if (json_is_array(detail)) { /* a combinator's sub-goals */
-    size_t i;
-    json_t *sub;
-    json_array_foreach(detail, i, sub) print_goal(out, sub, indent + 4);
+  if (g->error) {
+    fprintf(out, "[  error ] ?/");
+    number(out, g->need);
+    fprintf(out, "  %s\n%*s  error: %s\n", g->label, indent, "", g->error);
+    return;
   }
+  bar(out, g->have, g->need);
+  fprintf(out, " ");
+  number(out, g->have);
+  fprintf(out, "/");
+  number(out, g->need);
+  fprintf(out, "  %s%s\n", g->label, g->met ? "" : "  (short)");
+  if (g->detail == RESULT_DETAIL_PEOPLE) print_people(out, g, at);
+  for (int i = 0; i < g->nchildren; i++) print_goal(out, &g->children[i], indent + 4, at);
+  if (g->detail_error) fprintf(out, "%*s  detail error: %s\n", indent, "", g->detail_error);
 }
 
 static void print_text(status_state *st, const eval_row *row) {
   FILE *out = st->ctx->out;
   const policy_file *f = &st->set->files[row->policy];
   fprintf(out, "\n%s (%s): %s\n", f->name ? f->name : f->stem, f->stem,
-          row->error ? "error" : row->level ? policy_level_name(row->level) : "not qualified");
-  if (row->error) {
+          row->failed ? "error" : row->level ? result_level_name(row->level) : "not qualified");
+  if (row->failed) {
     fprintf(out, "  %s\n", row->error);
     return;
   }
+  if (row->error) fprintf(out, "  error: %s\n", row->error);
   fprintf(out, "  status: %s", lifecycle_state_name(row->state));
   if (row->mlevel) {
     char bought[ISOTIME_BUFSZ], until[ISOTIME_BUFSZ];
     isotime_format_date(row->bought, bought);
     isotime_format_date(row->end - 1, until);
-    fprintf(out, " (%s membership bought %s, %s %s)", policy_level_name(row->mlevel), bought,
+    fprintf(out, " (%s membership bought %s, %s %s)", result_level_name(row->mlevel), bought,
             row->state == LC_EXPIRED ? "ended" : "in force until", until);
   }
   fprintf(out, "\n");
@@ -132,17 +133,12 @@ static void print_text(status_state *st, const eval_row *row) {
     fprintf(out, "  ALERT (%s): %s\n    cause: %s\n", raised, LIFECYCLE_RISK_MESSAGE,
             row->alert_cause);
   }
-  json_t *paths = json_loads(row->paths, 0, NULL);
-  size_t i;
-  json_t *p;
-  json_array_foreach(paths, i, p) {
-    fprintf(out, "  %s path %s: %s\n", str(p, "level"), str(p, "id"),
-            json_is_true(json_object_get(p, "met")) ? "met" : "not met");
-    size_t j;
-    json_t *g;
-    json_array_foreach(json_object_get(p, "goals"), j, g) print_goal(out, g, 4);
+  for (int i = 0; row->tree && i < row->tree->npaths; i++) {
+    const result_path *p = &row->tree->paths[i];
+    fprintf(out, "  %s path %s: %s\n", result_level_name(p->level), p->id,
+            p->error ? "error" : p->met ? "met" : "not met");
+    for (int j = 0; j < p->ngoals; j++) print_goal(out, &p->goals[j], 4, st->at);
   }
-  json_decref(paths);
 }
 
 static void print_json(status_state *st, const eval_row *row) {
@@ -205,7 +201,9 @@ const cli_command cmd_status = {
     .help = "Evaluates every competency for organisation ORG as of --at (default: now) and\n"
             "shows, per competency, the level reached, every path and goal with what the\n"
             "organisation has and needs and a progress bar, and which people and\n"
-            "achievements counted or did not count and why. Writes nothing.\n"
+            "achievements counted or did not count and why. Writes nothing: with --at in\n"
+            "the past it replays what the program said then (only what was known by --at;\n"
+            "the lifecycle state and alerts as they stood then).\n"
             "With --json: one JSON object per competency, goals with their `detail`.",
     .min_pos = 1,
     .max_pos = 1,

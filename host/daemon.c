@@ -17,7 +17,7 @@
 #include "eval_store.h"
 #include "isotime.h"
 #include "lifecycle.h"
-#include "policy.h"
+#include "policy_set.h"
 #include "store.h"
 #include "store_read.h"
 
@@ -118,7 +118,8 @@ static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz)
     const eval_row *row = &c->rows[r];
     const char *competency = j->set->files[row->policy].stem;
     if (row->error) j->policy_errors[row->policy]++;
-    if (!row->error && (row->alert == LC_ALERT_RAISE || row->alert == LC_ALERT_CLEAR)) {
+    if (!row->failed && !row->frozen &&
+        (row->alert == LC_ALERT_RAISE || row->alert == LC_ALERT_CLEAR)) {
       if (j->nalerts == j->alerts_cap) {
         size_t cap = j->alerts_cap ? j->alerts_cap * 2 : 64;
         struct alert_note *a = realloc(j->alerts, cap * sizeof *a);
@@ -146,8 +147,8 @@ static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz)
       json_array_append_new(
           j->org_results,
           json_pack("{s:s, s:s?, s:s?, s:s?}", "competency", competency, "level",
-                    row->error ? NULL : policy_level_name(row->level), "state",
-                    row->error ? NULL : lifecycle_state_name(row->state), "error", row->error));
+                    row->failed ? NULL : result_level_name(row->level), "state",
+                    row->failed ? NULL : lifecycle_state_name(row->state), "error", row->error));
     }
   }
   __atomic_add_fetch(&j->progress, c->norgs, __ATOMIC_RELAXED);

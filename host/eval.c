@@ -1,38 +1,44 @@
-/* eval.c — sweeps on worker threads (see eval.h). */
+/* eval.c — evaluations on worker threads, or inline (see eval.h). */
 #include "eval.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "lifecycle.h"
-
-#include "facts.h"
+#include "arena.h"
+#include "eval_prior.h"
+#include "facts_load.h"
 #include "isotime.h"
-#include "store.h"
 #include "store_read.h"
 
 #define RANGE_CHUNK 256 /* organisation ids per chunk of a range sweep */
 #define LIST_CHUNK 256  /* organisations per chunk of a list sweep */
 #define WINDOW 8        /* chunks evaluated ahead of the one being handed over */
 
-typedef struct row_offsets {
-  size_t org, error, paths, cause, bought_by, alert_cause; /* SIZE_MAX: none (not org, cause) */
-} row_offsets;
+_Static_assert(POLICY_ANY_MONTH_METRICS == STORE_ANY_MONTH_METRICS,
+               "the policy set's metric window fits the store's");
 
 typedef struct chunk_out {
   eval_row *rows;
-  row_offsets *offs;
   int nrows, cap, norgs;
   int64_t lo, hi;
   int range;
-  jsonw text;
+  arena mem; /* the rows' strings and result trees */
 } chunk_out;
+
+/* What one worker (or the inline evaluation) owns. */
+typedef struct worker_ctx {
+  store *s;
+  facts_batch *batch;
+  eval_prior *prior;
+  policy_runtime *rt;
+  arena scratch; /* explanations of lifecycle causes, per row */
+} worker_ctx;
 
 typedef struct sweep {
   const eval_request *req;
@@ -49,8 +55,7 @@ typedef struct sweep {
 static void chunk_free(chunk_out *c) {
   if (!c) return;
   free(c->rows);
-  free(c->offs);
-  jsonw_free(&c->text);
+  arena_free(&c->mem);
   free(c);
 }
 
@@ -60,19 +65,9 @@ static int chunk_add(chunk_out *c) {
     eval_row *r = realloc(c->rows, (size_t)cap * sizeof *r);
     if (!r) return -1;
     c->rows = r;
-    row_offsets *o = realloc(c->offs, (size_t)cap * sizeof *o);
-    if (!o) return -1;
-    c->offs = o;
     c->cap = cap;
   }
   return c->nrows++;
-}
-
-/* Appends a NUL-terminated string to the chunk's text; returns its offset. */
-static size_t text_put(chunk_out *c, const char *s) {
-  size_t at = c->text.len;
-  jsonw_raw(&c->text, s, strlen(s) + 1);
-  return at;
 }
 
 static int same_text(const char *a, const char *b) {
@@ -81,92 +76,79 @@ static int same_text(const char *a, const char *b) {
 
 /* Is the stored result of policy p what this evaluation found? Then it is not rewritten.
  * Level none without an error is stored as no row. */
-static int stored_unchanged(const facts_org *o, const policy_set *set, int p,
-                            const policy_result *res) {
-  const char *stem = set->files[p].stem;
-  for (int i = 0; i < o->nresults; i++) {
-    const facts_result *r = &o->results[i];
-    if (strcmp(r->competency, stem) != 0) continue;
-    return strcmp(r->policy, set->version) == 0 &&
-           same_text(r->level, policy_level_name(res->level)) &&
-           same_text(r->error, res->failed ? res->error : NULL);
-  }
-  return !res->failed && res->level == POLICY_LEVEL_NONE;
+static int stored_unchanged(const eval_prior_org *prior, const policy_set *set, int p, int level,
+                            const char *error) {
+  const eval_prior_result *r = eval_prior_result_of(prior, set->files[p].stem);
+  if (r)
+    return strcmp(r->policy, set->version) == 0 && r->level == level && same_text(r->error, error);
+  return !error && level == RESULT_LEVEL_NONE;
 }
 
-static int eval_org(chunk_out *c, policy_runtime *rt, const facts_org *o,
-                    const eval_request *q, int64_t *errors) {
+static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_request *q,
+                    int64_t *errors) {
+  policy_runtime *rt = w->rt;
   policy_set *set = policy_runtime_set(rt);
+  eval_prior_org prior = eval_prior_of(w->prior, o->oid);
   int64_t next = facts_next_change(o, q->at);
-  size_t key = text_put(c, o->key);
+  const char *key = arena_strdup(&c->mem, o->key);
   int first = c->nrows;
   for (int p = 0; p < set->nfiles; p++) {
     int r = chunk_add(c);
     if (r < 0) return -1;
     eval_row *row = &c->rows[r];
-    row_offsets *off = &c->offs[r];
     memset(row, 0, sizeof *row);
     row->oid = o->oid;
     row->rev = o->rev;
+    row->org = key;
     row->policy = p;
-    off->org = key;
-    off->paths = off->error = off->bought_by = off->alert_cause = SIZE_MAX;
-    policy_result res;
-    policy_eval_args args = {q->at, q->at, q->report};
-    if (q->report != POLICY_REPORT_LEVEL) {
-      off->paths = c->text.len;
-      c->text.need_sep = 0;
-    }
-    policy_runtime_eval(rt, p, o, &args, &c->text, &res);
-    if (q->report != POLICY_REPORT_LEVEL) {
-      if (res.failed) {
-        c->text.len = off->paths; /* drop any partial output */
-        jsonw_raw(&c->text, "[]", 2);
-      }
-      jsonw_raw(&c->text, "", 1); /* terminate the paths JSON */
-    }
-    row->level = res.level;
-    row->unchanged = stored_unchanged(o, set, p, &res);
-    lifecycle lc;
+    row->cause = "";
+    policy_outcome res;
+    policy_eval_args args = {{q->at, q->at}, q->report, &c->mem};
+    policy_runtime_eval(rt, p, o, &args, &res);
+    const eval_prior_status *st = eval_prior_status_of(&prior, set->files[p].stem);
+    row->state = row->prev_state = st ? st->state : LC_NONE;
+    row->failed = res.failed;
+    row->level = res.failed ? RESULT_LEVEL_NONE : res.level;
+    row->tree = res.tree;
+    const char *error = res.error[0] ? res.error : NULL;
     if (!res.failed) {
-      lifecycle_assess(rt, p, o, q->at, res.level, q->lifecycle_causes, &lc);
-      if (lc.failed) {
-        res.failed = 1;
-        snprintf(res.error, sizeof res.error, "%s", lc.error);
+      lifecycle lc;
+      arena_reset(&w->scratch);
+      lifecycle_assess(rt, p, o, &prior, q->at, &res, q->lifecycle_causes, &w->scratch, &lc);
+      if (lc.failed) { /* the renewal rule failed: the state stays as stored */
+        if (!error) error = lc.error;
+        row->frozen = 1;
+      } else {
+        row->state = lc.state;
+        row->frozen = lc.frozen;
+        row->mlevel = lc.mlevel;
+        row->bought = lc.bought;
+        row->end = lc.end;
+        row->alert = lc.alert;
+        row->open_alert_id = lc.open_alert_id;
+        row->bought_by = arena_strdup(&c->mem, lc.bought_by);
+        row->cause = arena_strdup(&c->mem, lc.cause);
+        if (lc.alert == LC_ALERT_RAISE) {
+          row->alert_cause = row->cause;
+          row->alert_raised = q->at;
+        } else if (lc.alert == LC_ALERT_KEEP && lc.open_alert_id) {
+          row->alert_cause = arena_strdup(&c->mem, lc.open_alert_cause ? lc.open_alert_cause : "");
+          row->alert_raised = lc.open_alert_raised;
+        }
+        if (lc.next_change < next) next = lc.next_change;
       }
     }
-    if (res.failed) {
-      off->error = text_put(c, res.error);
-      off->cause = text_put(c, "");
-      (*errors)++;
-      continue;
-    }
-    row->state = lc.state;
-    row->prev_state = lc.prev_state;
-    row->mlevel = lc.mlevel;
-    row->bought = lc.bought;
-    row->end = lc.end;
-    row->alert = lc.alert;
-    row->open_alert_id = lc.open_alert_id;
-    if (lc.bought_by) off->bought_by = text_put(c, lc.bought_by);
-    off->cause = text_put(c, lc.cause);
-    if (lc.alert == LC_ALERT_RAISE) {
-      off->alert_cause = off->cause;
-      row->alert_raised = q->at;
-    } else if (lc.alert == LC_ALERT_KEEP && lc.open_alert_id) {
-      off->alert_cause = text_put(c, lc.open_alert_cause ? lc.open_alert_cause : "");
-      row->alert_raised = lc.open_alert_raised;
-    }
-    if (lc.next_change < next) next = lc.next_change;
+    row->error = arena_strdup(&c->mem, error);
+    row->unchanged = stored_unchanged(&prior, set, p, row->level, error);
+    if (error) (*errors)++;
   }
   for (int r = first; r < c->nrows; r++) c->rows[r].next_change = next;
   c->norgs++;
-  return c->text.oom ? -1 : 0;
+  return c->mem.oom ? -1 : 0;
 }
 
-static void chunk_bounds(const sweep *sw, size_t k, int64_t *lo, int64_t *hi, size_t *first,
-                         size_t *count) {
-  const eval_request *q = sw->req;
+static void chunk_bounds(const eval_request *q, size_t k, int64_t *lo, int64_t *hi,
+                         size_t *first, size_t *count) {
   if (q->by_list) {
     *first = k * LIST_CHUNK;
     *count = q->noids - *first < LIST_CHUNK ? q->noids - *first : LIST_CHUNK;
@@ -178,18 +160,17 @@ static void chunk_bounds(const sweep *sw, size_t k, int64_t *lo, int64_t *hi, si
   }
 }
 
-static chunk_out *chunk_build(sweep *sw, size_t k, store *s, facts_batch *b, policy_runtime *rt,
+static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, int64_t *errors,
                               char *err, size_t errsz) {
-  const eval_request *q = sw->req;
   chunk_out *c = calloc(1, sizeof *c);
   if (!c) {
     snprintf(err, errsz, "out of memory");
     return NULL;
   }
-  jsonw_init(&c->text);
-  int64_t lo, hi, errors = 0;
+  arena_init(&c->mem);
+  int64_t lo, hi;
   size_t first, count;
-  chunk_bounds(sw, k, &lo, &hi, &first, &count);
+  chunk_bounds(q, k, &lo, &hi, &first, &count);
   /* A dense stretch of a list (after a reload, or on a first start, every organisation is
    * due) reads like a range, once; a sparse one organisation by organisation. */
   int dense = q->by_list && q->oids[first + count - 1] - q->oids[first] < 2 * (int64_t)count;
@@ -203,38 +184,36 @@ static chunk_out *chunk_build(sweep *sw, size_t k, store *s, facts_batch *b, pol
   c->range = !q->by_list;
   size_t next = first; /* the list's next organisation, when a range is read for a list */
   /* Metric rows the set never reads (older than its longest window) are not loaded. */
-  store_metric_window window;
-  const store_metric_window *w = policy_runtime_metric_window(rt, q->at, &window) ? NULL : &window;
+  policy_metric_window pw;
+  store_metric_window window, *win = NULL;
+  if (policy_runtime_metric_window(w->rt, q->at, &pw) == 0) {
+    window.from = pw.from;
+    memcpy(window.any_month, pw.any_month, sizeof window.any_month);
+    win = &window;
+  }
   for (size_t l = 0; l < loads; l++) {
     if (q->by_list && !dense) lo = hi = q->oids[first + l];
-    if (facts_batch_load(b, s, lo, hi, w, err, errsz)) {
+    eval_prior_reset(w->prior);
+    if (facts_batch_load(w->batch, w->s, lo, hi, win, q->at, eval_prior_sink(), w->prior, err,
+                         errsz) ||
+        eval_prior_check(w->prior)) {
+      if (eval_prior_check(w->prior)) snprintf(err, errsz, "loading results: out of memory");
       chunk_free(c);
       return NULL;
     }
-    for (int i = 0; i < facts_batch_count(b); i++) {
-      const facts_org *o = facts_batch_org(b, i);
+    for (int i = 0; i < facts_batch_count(w->batch); i++) {
+      const facts_org *o = facts_batch_org(w->batch, i);
       if (dense) { /* skip the organisations of the range that are not due */
         while (next < first + count && q->oids[next] < o->oid) next++;
         if (next == first + count || q->oids[next] != o->oid) continue;
       }
-      if (eval_org(c, rt, o, q, &errors)) {
+      if (eval_org(c, w, o, q, errors)) {
         snprintf(err, errsz, "evaluating: out of memory");
         chunk_free(c);
         return NULL;
       }
     }
   }
-  for (int r = 0; r < c->nrows; r++) {
-    const row_offsets *off = &c->offs[r];
-    const char *t = c->text.buf;
-    c->rows[r].org = t + off->org;
-    c->rows[r].paths = off->paths == SIZE_MAX ? NULL : t + off->paths;
-    c->rows[r].error = off->error == SIZE_MAX ? NULL : t + off->error;
-    c->rows[r].cause = t + off->cause;
-    c->rows[r].bought_by = off->bought_by == SIZE_MAX ? NULL : t + off->bought_by;
-    c->rows[r].alert_cause = off->alert_cause == SIZE_MAX ? NULL : t + off->alert_cause;
-  }
-  __atomic_add_fetch(&sw->errors, errors, __ATOMIC_RELAXED);
   return c;
 }
 
@@ -251,22 +230,40 @@ static void fail(sweep *sw, const char *msg) {
 
 static int stopping(const sweep *sw) { return sw->req->stop && *sw->req->stop; }
 
+static int ctx_open(worker_ctx *w, const eval_request *q, store *s, char *err, size_t errsz) {
+  memset(w, 0, sizeof *w);
+  arena_init(&w->scratch);
+  w->batch = facts_batch_new();
+  w->prior = eval_prior_new();
+  if (!w->batch || !w->prior) {
+    snprintf(err, errsz, "out of memory");
+    return -1;
+  }
+  if (s)
+    w->s = s;
+  else if (store_open(&w->s, q->db, 0, err, errsz))
+    return -1;
+  return policy_runtime_take(&w->rt, q->set, err, errsz);
+}
+
+static void ctx_close(worker_ctx *w, const eval_request *q) {
+  policy_runtime_give(w->rt);
+  facts_batch_free(w->batch);
+  eval_prior_free(w->prior);
+  arena_free(&w->scratch);
+  if (w->s != q->inline_store) store_close(w->s);
+}
+
 static void *worker(void *arg) {
   sweep *sw = arg;
   char err[1024];
   /* Linux threads have their own nice value: a worker may yield to the loop thread. */
   if (sw->req->nice) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), sw->req->nice);
-  store *s = NULL;
-  facts_batch *b = facts_batch_new();
-  policy_runtime *rt = NULL;
-  if (!b) {
-    fail(sw, "out of memory");
-    return NULL;
-  }
-  if (store_open(&s, sw->req->db, 0, err, sizeof err) ||
-      policy_runtime_new(&rt, sw->req->set, err, sizeof err)) {
+  worker_ctx w;
+  if (ctx_open(&w, sw->req, NULL, err, sizeof err)) {
     fail(sw, err);
-    goto done;
+    ctx_close(&w, sw->req);
+    return NULL;
   }
   for (;;) {
     pthread_mutex_lock(&sw->mu);
@@ -279,20 +276,19 @@ static void *worker(void *arg) {
     }
     size_t k = sw->next++;
     pthread_mutex_unlock(&sw->mu);
-    chunk_out *c = chunk_build(sw, k, s, b, rt, err, sizeof err);
+    int64_t errors = 0;
+    chunk_out *c = chunk_build(sw->req, k, &w, &errors, err, sizeof err);
     if (!c) {
       fail(sw, err);
       break;
     }
+    __atomic_add_fetch(&sw->errors, errors, __ATOMIC_RELAXED);
     pthread_mutex_lock(&sw->mu);
     sw->slots[k % WINDOW] = c;
     pthread_cond_broadcast(&sw->ready);
     pthread_mutex_unlock(&sw->mu);
   }
-done:
-  policy_runtime_free(rt);
-  facts_batch_free(b);
-  store_close(s);
+  ctx_close(&w, sw->req);
   return NULL;
 }
 
@@ -302,14 +298,49 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static size_t chunk_count(const eval_request *req) {
+  if (req->by_list) return (req->noids + LIST_CHUNK - 1) / LIST_CHUNK;
+  return req->hi >= req->lo ? (size_t)((req->hi - req->lo) / RANGE_CHUNK + 1) : 0;
+}
+
+/* Hands one chunk to the caller; returns 0 or -1 with err. */
+static int deliver(const eval_request *req, chunk_out *c, eval_stats *stats, char *err,
+                   size_t errsz) {
+  eval_chunk view = {c->rows, c->nrows, c->norgs, c->lo, c->hi, c->range};
+  stats->orgs += c->norgs;
+  stats->evaluations += c->nrows;
+  return req->on_chunk ? req->on_chunk(req->arg, &view, err, errsz) : 0;
+}
+
+/* On the calling thread, with the caller's connection. */
+static int run_inline(const eval_request *req, eval_stats *stats, char *err, size_t errsz) {
+  worker_ctx w;
+  int rc = ctx_open(&w, req, req->inline_store, err, errsz);
+  size_t n = chunk_count(req);
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    int64_t errors = 0;
+    chunk_out *c = chunk_build(req, k, &w, &errors, err, errsz);
+    if (!c) {
+      rc = -1;
+      break;
+    }
+    stats->errors += errors;
+    rc = deliver(req, c, stats, err, errsz);
+    chunk_free(c);
+  }
+  ctx_close(&w, req);
+  return rc;
+}
+
 int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz) {
   memset(stats, 0, sizeof *stats);
   double start = now_seconds();
-  sweep sw = {.req = req};
-  if (req->by_list)
-    sw.nchunks = (req->noids + LIST_CHUNK - 1) / LIST_CHUNK;
-  else if (req->hi >= req->lo)
-    sw.nchunks = (size_t)((req->hi - req->lo) / RANGE_CHUNK + 1);
+  if (req->inline_store) {
+    int rc = run_inline(req, stats, err, errsz);
+    stats->seconds = now_seconds() - start;
+    return rc;
+  }
+  sweep sw = {.req = req, .nchunks = chunk_count(req)};
   pthread_mutex_init(&sw.mu, NULL);
   pthread_cond_init(&sw.ready, NULL);
   pthread_cond_init(&sw.space, NULL);
@@ -336,16 +367,13 @@ int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz
     }
     pthread_mutex_unlock(&sw.mu);
     if (!c) break; /* failed or stopped */
-    eval_chunk view = {c->rows, c->nrows, c->norgs, c->lo, c->hi, c->range};
-    stats->orgs += c->norgs;
-    stats->evaluations += c->nrows;
     char why[1024];
-    if (req->on_chunk && req->on_chunk(req->arg, &view, why, sizeof why)) fail(&sw, why);
+    if (deliver(req, c, stats, why, sizeof why)) fail(&sw, why);
     chunk_free(c);
-    if (stopping(&sw)) break;
+    if (stopping(&sw) || sw.failed) break;
   }
   pthread_mutex_lock(&sw.mu);
-  if (stopping(&sw)) sw.next = sw.nchunks; /* let waiting workers leave */
+  sw.next = sw.nchunks; /* let waiting workers leave */
   pthread_cond_broadcast(&sw.space);
   pthread_mutex_unlock(&sw.mu);
   for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);

@@ -1,11 +1,16 @@
-/* eval.h — sweeps: evaluating every policy of a set for a range (or list) of
- * organisations, on worker threads.
+/* eval.h — the one way to evaluate: every policy of a set for a range (or list) of
+ * organisations as of a time, with the lifecycle of each organisation × competency.
+ * `attain eval`, `status`, `profile`, `membership buy`, the daemon and the Lua test
+ * module all call eval_run.
  *
- * Each worker owns its store connection, its facts batch and its policy runtime (its own
- * Lua states), so workers share nothing but a chunk counter. Chunks of organisations are
+ * Each worker owns its store connection, its facts batch, what earlier evaluations
+ * stored (eval_prior.h) and a policy runtime (its own Lua states, taken from the set's
+ * pool), so workers share nothing but a chunk counter. Chunks of organisations are
  * handed back to the caller's thread strictly in organisation order (a small reorder
  * window bounds memory), so output is the same whatever the scheduling. The caller's
- * on_chunk callback stores and prints; it runs on the calling thread only.
+ * on_chunk callback stores and prints; it runs on the calling thread only. With
+ * `inline_store`, evaluation runs on the calling thread itself on that connection (an
+ * in-memory database, one organisation).
  *
  * Evaluation is a pure function of (facts, policy set, at): nothing here reads a clock
  * except to measure durations for reports. */
@@ -16,19 +21,24 @@
 #include <stdint.h>
 
 #include "lifecycle.h"
-#include "policy.h"
+#include "policy_runtime.h"
+#include "result.h"
+#include "store.h"
 
-/* One organisation × competency. Strings live as long as the chunk. */
+/* One organisation × competency. Strings and the tree live as long as the chunk. */
 typedef struct eval_row {
   int64_t oid, rev;
   const char *org;      /* organisation id */
   int policy;           /* index into the set's files */
-  int level;            /* POLICY_LEVEL_* */
-  const char *error;    /* NULL, or "file:line: failed to ...: message" */
-  const char *paths;    /* JSON array of paths and goals; NULL for a LEVEL report */
+  int level;            /* enum result_level (none when failed) */
+  int failed;           /* the policy failed as a whole: no level, no lifecycle */
+  const char *error;    /* NULL, or "file:line: failed to ...: message": the failure, or
+                           the first path error, or the lifecycle's (renewal rule) */
+  const result_tree *tree; /* paths and goals (PATHS and EXPLAIN reports), or NULL */
   int64_t next_change;  /* earliest time the organisation's results can change by themselves */
-  /* the lifecycle (lifecycle.h) */
+  /* the lifecycle (lifecycle.h); when failed, the state as stored */
   int state, prev_state;
+  int frozen;           /* a path in error may change the state: it stays as stored */
   int mlevel;           /* the membership's level, 0 when none was bought */
   int64_t bought, end;  /* the membership's purchase and exclusive end */
   const char *bought_by;
@@ -51,6 +61,7 @@ typedef struct eval_chunk {
 
 typedef struct eval_request {
   const char *db;     /* each worker opens its own connection */
+  store *inline_store; /* or: evaluate on the calling thread with this connection */
   policy_set *set;
   int64_t at;
   int64_t lo, hi;     /* organisation ids (internal), inclusive; ignored with by_list */
@@ -58,7 +69,7 @@ typedef struct eval_request {
   const int64_t *oids; /* sorted */
   size_t noids;
   int workers;        /* 0: one per core */
-  int report;         /* enum policy_report: LEVEL leaves eval_row.paths NULL */
+  int report;         /* enum policy_report: LEVEL leaves eval_row.tree NULL */
   int lifecycle_causes; /* compute lifecycle causes even without a change (status) */
   int (*on_chunk)(void *arg, const eval_chunk *chunk, char *err, size_t errsz);
   void *arg;
@@ -72,7 +83,7 @@ typedef struct eval_stats {
   double seconds;
 } eval_stats;
 
-/* Runs the sweep. Returns 0, or -1 with err (a worker could not start, a store read
+/* Runs the evaluation. Returns 0, or -1 with err (a worker could not start, a store read
  * failed, or on_chunk failed: chunks already handed over stay handed over). */
 int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz);
 

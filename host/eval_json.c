@@ -1,11 +1,9 @@
 /* eval_json.c — the evaluation output object (see eval_json.h). */
 #include "eval_json.h"
 
-#include <string.h>
-
 #include "isotime.h"
 #include "lifecycle.h"
-
+#include "result_json.h"
 
 static void date(jsonw *w, int64_t t) {
   char b[ISOTIME_BUFSZ];
@@ -22,14 +20,14 @@ void eval_row_json(jsonw *w, const policy_set *set, int64_t at, const eval_row *
   jsonw_key(w, "at");
   jsonw_time(w, at);
   jsonw_key(w, "level");
-  jsonw_str(w, row->error ? NULL : policy_level_name(row->level));
+  jsonw_str(w, row->failed ? NULL : result_level_name(row->level));
   jsonw_key(w, "membership");
-  if (row->error || !row->mlevel) {
+  if (row->failed || !row->mlevel) {
     jsonw_null(w);
   } else {
     jsonw_obj_begin(w);
     jsonw_key(w, "level");
-    jsonw_str(w, policy_level_name(row->mlevel));
+    jsonw_str(w, result_level_name(row->mlevel));
     jsonw_key(w, "bought");
     date(w, row->bought);
     jsonw_key(w, "expires"); /* the last day in force */
@@ -39,21 +37,15 @@ void eval_row_json(jsonw *w, const policy_set *set, int64_t at, const eval_row *
     jsonw_obj_end(w);
   }
   jsonw_key(w, "state");
-  jsonw_str(w, row->error ? NULL : lifecycle_state_name(row->state));
+  jsonw_str(w, row->failed ? NULL : lifecycle_state_name(row->state));
   jsonw_key(w, "paths");
-  if (row->paths) {
-    jsonw_raw(w, row->paths, strlen(row->paths));
-    w->need_sep = 1;
-  } else {
-    jsonw_arr_begin(w);
-    jsonw_arr_end(w);
-  }
+  result_json_paths(w, row->tree);
   jsonw_key(w, "alerts");
   jsonw_arr_begin(w);
   if (row->alert_cause) {
     jsonw_obj_begin(w);
     jsonw_key(w, "kind");
-    jsonw_str(w, "renewal_at_risk");
+    jsonw_str(w, LIFECYCLE_ALERT_KIND);
     jsonw_key(w, "message");
     jsonw_str(w, LIFECYCLE_RISK_MESSAGE);
     jsonw_key(w, "cause");

@@ -8,7 +8,8 @@
 #include "eval.h"
 #include "jsonw.h"
 
-/* Writes the object (no trailing newline) for `row`, evaluated at `at` by `set`. */
+/* Writes the object (no trailing newline) for `row`, evaluated at `at` by `set`; its
+ * paths from the row's result tree (an empty array when it has none). */
 void eval_row_json(jsonw *w, const policy_set *set, int64_t at, const eval_row *row);
 
 #endif

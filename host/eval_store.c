@@ -18,24 +18,30 @@ static int store_rows(store *s, void *arg, char *err, size_t errsz) {
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
     const char *competency = j->set->files[row->policy].stem;
-    store_result_rec rec = {row->oid, competency, j->set->version, policy_level_name(row->level),
+    store_result_rec rec = {row->oid, competency, j->set->version, result_level_name(row->level),
                             row->error};
     if (!row->unchanged && store_result_put(s, &rec, err, errsz)) return -1;
-    if (!row->error && row->state != row->prev_state) {
+    /* A failed policy or a frozen state changes no lifecycle (errors stay in their path). */
+    int moves = !row->failed && !row->frozen;
+    if (moves && row->state != row->prev_state) {
+      int recorded;
       if (store_status_put(s, row->oid, competency, lifecycle_state_name(row->state), j->at,
-                           row->cause, err, errsz))
+                           row->cause, &recorded, err, errsz))
         return -1;
-      j->counts.transitions++;
+      j->counts.transitions += recorded;
     }
-    if (!row->error && row->alert == LC_ALERT_RAISE) {
-      if (store_alert_raise(s, row->oid, competency, "renewal_at_risk", LIFECYCLE_RISK_MESSAGE,
-                            row->cause, j->at, err, errsz))
+    if (moves && row->alert == LC_ALERT_RAISE) {
+      int raised;
+      if (store_alert_raise(s, row->oid, competency, LIFECYCLE_ALERT_KIND, LIFECYCLE_RISK_MESSAGE,
+                            row->cause, j->at, &raised, err, errsz))
         return -1;
-      j->counts.alerts_raised++;
+      j->counts.alerts_raised += raised;
     }
-    if (!row->error && row->alert == LC_ALERT_CLEAR) {
-      if (store_alert_clear(s, row->open_alert_id, j->at, row->cause, err, errsz)) return -1;
-      j->counts.alerts_cleared++;
+    if (moves && row->alert == LC_ALERT_CLEAR) {
+      int cleared;
+      if (store_alert_clear(s, row->open_alert_id, j->at, row->cause, &cleared, err, errsz))
+        return -1;
+      j->counts.alerts_cleared += cleared;
     }
     if (r + 1 == c->nrows || c->rows[r + 1].oid != row->oid) {
       if (store_evaluation_put(s, row->oid, j->at, j->set->version, row->rev,

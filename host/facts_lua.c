@@ -12,8 +12,7 @@
 
 struct facts_lua {
   const facts_org *org;
-  int64_t now;
-  int64_t metrics_at; /* the time metric windows end at: `now`, except in projections */
+  facts_time ft;
   unsigned char *seen; /* scratch for facts_people, grown to the largest organisation */
   size_t seen_cap;
 };
@@ -69,7 +68,7 @@ static int l_people(lua_State *L) {
   int n = read_codes(L, 2, codes);
   int kind = read_kind(L, 3);
   const char *competency = luaL_optstring(L, 4, NULL);
-  lua_pushinteger(L, facts_people(f->org, f->now, codes, n, kind, competency, scratch(L, f)));
+  lua_pushinteger(L, facts_people(f->org, f->ft, codes, n, kind, competency, scratch(L, f)));
   return 1;
 }
 
@@ -121,23 +120,30 @@ static int l_people_detail(lua_State *L) {
   int nc = 0, nx = 0;
   for (int i = 0; i < nh; i++) {
     const facts_holding *h = hs[i];
-    enum facts_why why = facts_holding_status(o, h, f->now);
+    enum facts_why why = facts_holding_status(o, h, f->ft);
     if (why == FACTS_IRRELEVANT) continue;
     const char *user = h->user >= 0 ? o->users[h->user].key : "?";
-    lua_createtable(L, 0, 6);
+    lua_createtable(L, 0, 7);
     set_str(L, "user", user);
     set_str(L, "msa", h->msa);
     set_str(L, "code", h->code);
     set_int(L, "earned", h->earned);
     set_int(L, "counts_from", facts_holding_counts_from(o, h));
-    if (h->expires != STORE_NO_TIME) set_int(L, "expires", h->expires);
+    if (h->expires != FACTS_NO_TIME) set_int(L, "expires", h->expires);
     if (why == FACTS_COUNTS && !seen[h->user]) {
       seen[h->user] = 1;
+      enum facts_why ends_why;
+      int64_t ends = facts_holding_ends(o, h, f->ft, &ends_why);
+      if (ends != FACTS_NO_TIME) {
+        set_int(L, "ends", ends);
+        set_str(L, "ends_reason", facts_why_name(ends_why));
+      }
       lua_rawseti(L, -3, ++nc);
     } else {
-      set_str(L, "reason", why == FACTS_COUNTS ? "person already counted" : facts_why_text(why));
-      int64_t since = facts_why_since(o, h, why);
-      if (since != STORE_NO_TIME) set_int(L, "since", since);
+      if (why == FACTS_COUNTS) why = FACTS_ALREADY_COUNTED;
+      set_str(L, "reason", facts_why_name(why));
+      int64_t since = facts_why_since(o, h, why, f->ft.as_of);
+      if (since != FACTS_NO_TIME) set_int(L, "since", since);
       lua_rawseti(L, -2, ++nx);
     }
   }
@@ -149,7 +155,7 @@ static int l_people_detail(lua_State *L) {
     for (int i = 0; i < o->noverrides; i++) {
       const facts_override *ov = &o->overrides[i];
       if (strcmp(ov->competency, competency) != 0 || !code_in(ov->code, codes, n) ||
-          !facts_override_in_force(ov, f->now))
+          !facts_override_in_force(ov, f->ft))
         continue;
       lua_createtable(L, 0, 5);
       set_str(L, "code", ov->code);
@@ -172,7 +178,7 @@ static int read_months(lua_State *L, int arg) {
 static int l_metric_sum(lua_State *L) {
   facts_lua *f = self(L);
   const char *metric = luaL_checkstring(L, 2);
-  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->metrics_at, read_months(L, 3)));
+  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->ft.as_of, read_months(L, 3)));
   return 1;
 }
 
@@ -180,14 +186,14 @@ static int l_metric_avg(lua_State *L) {
   facts_lua *f = self(L);
   const char *metric = luaL_checkstring(L, 2);
   int months = read_months(L, 3);
-  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->metrics_at, months) / months);
+  lua_pushnumber(L, facts_metric_sum(f->org, metric, f->ft.as_of, months) / months);
   return 1;
 }
 
 static int l_metric_latest(lua_State *L) {
   facts_lua *f = self(L);
   int found;
-  double v = facts_metric_latest(f->org, luaL_checkstring(L, 2), f->metrics_at, &found);
+  double v = facts_metric_latest(f->org, luaL_checkstring(L, 2), f->ft.as_of, &found);
   if (found)
     lua_pushnumber(L, v);
   else
@@ -209,7 +215,11 @@ static int l_index(lua_State *L) {
       return 1;
     }
     if (strcmp(k, "now") == 0) {
-      lua_pushinteger(L, f->now);
+      lua_pushinteger(L, f->ft.t);
+      return 1;
+    }
+    if (strcmp(k, "as_of") == 0) {
+      lua_pushinteger(L, f->ft.as_of);
       return 1;
     }
   }
@@ -262,8 +272,7 @@ facts_lua *facts_lua_push_new(lua_State *L) {
   return f;
 }
 
-void facts_lua_bind(facts_lua *f, const facts_org *o, int64_t now, int64_t metrics_at) {
+void facts_lua_bind(facts_lua *f, const facts_org *o, facts_time ft) {
   f->org = o;
-  f->now = now;
-  f->metrics_at = metrics_at;
+  f->ft = ft;
 }

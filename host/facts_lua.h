@@ -1,7 +1,7 @@
 /* facts_lua.h — the facts API as policies see it: one read-only `attain.Facts` object
  * per Lua state, re-pointed at each organisation before an evaluation.
  *
- * Methods (documented for authors in stdlib/meta/facts.lua): org.id, org.now,
+ * Methods (documented for authors in stdlib/meta/facts.lua): org.id, org.now, org.as_of,
  * org:people(codes, kind, competency), org:people_detail(codes, kind, competency),
  * org:metric_sum(metric, months), org:metric_avg(metric, months),
  * org:metric_latest(metric). No SQL and no store is reachable from here: the object
@@ -22,10 +22,9 @@ typedef struct facts_lua facts_lua;
  * state: freed by its __gc when the state closes). */
 facts_lua *facts_lua_push_new(lua_State *L);
 
-/* Points the object at `o` as of `now`, with metric windows ending at `metrics_at`
- * (normally `now`; a renewal projection moves `now` to the renewal date but keeps the
- * metrics where they are known, since future performance cannot be projected). `o` must
- * outlive the evaluations that use it. */
-void facts_lua_bind(facts_lua *f, const facts_org *o, int64_t now, int64_t metrics_at);
+/* Points the object at `o` for goals checked at ft.t (org.now) with what was known at
+ * ft.as_of (org.as_of, where metric windows end; facts.h). They differ only in a renewal
+ * projection. `o` must outlive the evaluations that use it; NULL unbinds. */
+void facts_lua_bind(facts_lua *f, const facts_org *o, facts_time ft);
 
 #endif

@@ -1,17 +1,22 @@
 /* lua_module.c — `require "attain.testing"`: the host core as a Lua 5.4 C module, so that
  * busted specs evaluate policies through exactly the code the `attain` binary runs: the
  * importer, the store (an in-memory SQLite database), the facts loader, the sandbox, the
- * embedded stdlib and the policy runtime. Only the thread pool of eval.c is left out.
+ * embedded stdlib, the policy runtime and the one evaluation entry (eval_run, inline on
+ * the calling thread), lifecycle included.
  *
  *   local testing = require "attain.testing"
  *   local db = testing.new()
  *   db:import { { type = "org", id = "contoso" }, ... }   -- records, as in JSON Lines
  *   local r = db:evaluate { competency = "cloud-platform", org = "contoso",
  *                           at = "2026-11-25", policies = "policies", explain = false }
- *   -- r.level, r.paths[i].goals[j].have/need/met, r.error, r.next_change
+ *   -- r.level, r.state, r.membership, r.paths[i].goals[j].have/need/met, r.alerts,
+ *   -- r.error, r.next_change, r.policy
  *
  * Records go through the real JSON Lines importer, so a fixture with a bad record fails
- * with the importer's own "fixture:LINE: reason". testing.null stands for JSON null. */
+ * with the importer's own "fixture:LINE: reason". testing.null stands for JSON null.
+ * Results come back as Lua tables in the shapes of the JSON output (docs/eval.md): an
+ * edge, written here from the typed result; times are ISO 8601 strings. Nothing
+ * evaluated is stored. */
 #include <jansson.h>
 #include <lauxlib.h>
 #include <lua.h>
@@ -19,11 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "eval.h"
 #include "import.h"
 #include "isotime.h"
 #include "jsonw.h"
-#include "policy.h"
+#include "lifecycle.h"
+#include "policy_set.h"
+#include "result.h"
 #include "store.h"
 #include "store_read.h"
 
@@ -31,9 +38,7 @@
 
 typedef struct tdb {
   store *s;
-  facts_batch *batch;
   policy_set *set;
-  policy_runtime *rt;
   char *policies; /* the directory the cached set came from */
 } tdb;
 
@@ -79,37 +84,6 @@ static json_t *to_json(lua_State *L, int idx, int depth) {
   }
 }
 
-static void push_json(lua_State *L, json_t *v) {
-  luaL_checkstack(L, 4, "JSON too deep");
-  switch (json_typeof(v)) {
-  case JSON_OBJECT: {
-    lua_createtable(L, 0, (int)json_object_size(v));
-    const char *k;
-    json_t *e;
-    json_object_foreach(v, k, e) {
-      if (json_is_null(e)) continue;
-      push_json(L, e);
-      lua_setfield(L, -2, k);
-    }
-    return;
-  }
-  case JSON_ARRAY: {
-    lua_createtable(L, (int)json_array_size(v), 0);
-    for (size_t i = 0; i < json_array_size(v); i++) {
-      push_json(L, json_array_get(v, i));
-      lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    return;
-  }
-  case JSON_STRING: lua_pushlstring(L, json_string_value(v), json_string_length(v)); return;
-  case JSON_INTEGER: lua_pushinteger(L, (lua_Integer)json_integer_value(v)); return;
-  case JSON_REAL: lua_pushnumber(L, json_real_value(v)); return;
-  case JSON_TRUE: lua_pushboolean(L, 1); return;
-  case JSON_FALSE: lua_pushboolean(L, 0); return;
-  default: lua_pushnil(L); return;
-  }
-}
-
 /* ---- methods ---- */
 
 static int l_new(lua_State *L) {
@@ -118,7 +92,6 @@ static int l_new(lua_State *L) {
   luaL_setmetatable(L, DB_MT);
   char err[1024];
   if (store_open(&d->s, ":memory:", 1, err, sizeof err)) return luaL_error(L, "%s", err);
-  d->batch = facts_batch_new();
   return 1;
 }
 
@@ -186,15 +159,12 @@ static int64_t time_arg(lua_State *L, int idx, const char *what) {
 
 static policy_set *load_set(lua_State *L, tdb *d, const char *dir) {
   if (d->set && strcmp(d->policies, dir) == 0) return d->set;
-  policy_runtime_free(d->rt);
   policy_set_unref(d->set);
   free(d->policies);
-  d->rt = NULL;
   d->set = NULL;
   d->policies = strdup(dir);
   char err[1024];
   if (policy_set_load(&d->set, dir, NULL, err, sizeof err)) luaL_error(L, "%s", err);
-  if (policy_runtime_new(&d->rt, d->set, err, sizeof err)) luaL_error(L, "%s", err);
   return d->set;
 }
 
@@ -203,6 +173,242 @@ static const char *opt_field(lua_State *L, const char *k, const char *dflt) {
   const char *v = lua_isnil(L, -1) ? dflt : lua_tostring(L, -1);
   lua_pop(L, 1); /* the options table anchors the string */
   return v;
+}
+
+/* ---- the result as Lua tables (the shapes of docs/eval.md's JSON) ---- */
+
+static void set_str(lua_State *L, const char *k, const char *v) {
+  if (!v) return;
+  lua_pushstring(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void set_num(lua_State *L, const char *k, double v) {
+  if (v == (double)(lua_Integer)v)
+    lua_pushinteger(L, (lua_Integer)v);
+  else
+    lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void set_time(lua_State *L, const char *k, int64_t t) {
+  if (t == FACTS_NO_TIME) return;
+  char b[ISOTIME_BUFSZ];
+  isotime_format(t, b);
+  set_str(L, k, b);
+}
+
+static void set_bool(lua_State *L, const char *k, int v) {
+  lua_pushboolean(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static void push_person(lua_State *L, const result_person *p) {
+  lua_createtable(L, 0, 8);
+  set_str(L, "user", p->user);
+  set_str(L, "msa", p->msa);
+  set_str(L, "code", p->code);
+  set_time(L, "earned", p->earned);
+  set_time(L, "counts_from", p->counts_from);
+  set_time(L, "expires", p->expires);
+  if (p->why == FACTS_COUNTS) {
+    if (p->ends != FACTS_NO_TIME) {
+      set_time(L, "ends", p->ends);
+      set_str(L, "ends_reason", facts_why_name(p->ends_why));
+    }
+  } else {
+    set_str(L, "reason", facts_why_name(p->why));
+    set_time(L, "since", p->since);
+  }
+}
+
+static void push_value(lua_State *L, const result_value *v) {
+  luaL_checkstack(L, 4, "detail too deep");
+  switch (v->type) {
+  case RESULT_BOOL: lua_pushboolean(L, v->b); return;
+  case RESULT_INT:
+    if (v->time) {
+      char b[ISOTIME_BUFSZ];
+      isotime_format(v->i, b);
+      lua_pushstring(L, b);
+    } else {
+      lua_pushinteger(L, v->i);
+    }
+    return;
+  case RESULT_NUM: lua_pushnumber(L, v->n); return;
+  case RESULT_STR: lua_pushlstring(L, v->s, v->len); return;
+  case RESULT_ARRAY:
+    lua_createtable(L, v->nitems, 0);
+    for (int i = 0; i < v->nitems; i++) {
+      push_value(L, &v->items[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    return;
+  case RESULT_OBJECT:
+    lua_createtable(L, 0, v->nitems);
+    for (int i = 0; i < v->nitems; i++) {
+      if (v->items[i].type == RESULT_NIL) continue;
+      push_value(L, &v->items[i]);
+      lua_setfield(L, -2, v->items[i].key);
+    }
+    return;
+  default: lua_pushnil(L); return;
+  }
+}
+
+static void push_goal(lua_State *L, const result_goal *g) {
+  luaL_checkstack(L, 6, "goals too deep");
+  lua_createtable(L, 0, 8);
+  set_str(L, "kind", result_goal_kind_name(g->kind));
+  set_str(L, "label", g->label);
+  if (!g->error) set_num(L, "have", g->have);
+  set_num(L, "need", g->need);
+  set_bool(L, "met", g->met);
+  set_str(L, "error", g->error);
+  set_str(L, "detail_error", g->detail_error);
+  switch (g->detail) {
+  case RESULT_DETAIL_PEOPLE:
+    lua_createtable(L, 0, 3);
+    lua_createtable(L, g->ncounted, 0);
+    for (int i = 0; i < g->ncounted; i++) {
+      push_person(L, &g->counted[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "counted");
+    lua_createtable(L, g->nexcluded, 0);
+    for (int i = 0; i < g->nexcluded; i++) {
+      push_person(L, &g->excluded[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "excluded");
+    lua_createtable(L, g->ncredits, 0);
+    for (int i = 0; i < g->ncredits; i++) {
+      const result_credit *c = &g->credits[i];
+      lua_createtable(L, 0, 5);
+      set_str(L, "code", c->code);
+      lua_pushinteger(L, c->people);
+      lua_setfield(L, -2, "people");
+      set_str(L, "reason", c->reason);
+      set_str(L, "by", c->by);
+      set_time(L, "until", c->until);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "overrides");
+    lua_setfield(L, -2, "detail");
+    break;
+  case RESULT_DETAIL_WINDOW:
+    lua_createtable(L, 0, 3);
+    set_str(L, "metric", g->metric);
+    lua_pushinteger(L, g->months);
+    lua_setfield(L, -2, "months");
+    lua_createtable(L, g->nvalues, 0);
+    for (int i = 0; i < g->nvalues; i++) {
+      char period[ISOTIME_BUFSZ];
+      isotime_format_period(g->values[i].period, period);
+      lua_createtable(L, 0, 2);
+      set_str(L, "period", period);
+      set_num(L, "value", g->values[i].value);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "values");
+    lua_setfield(L, -2, "detail");
+    break;
+  case RESULT_DETAIL_LATEST:
+    lua_createtable(L, 0, 2);
+    set_str(L, "metric", g->metric);
+    if (g->has_latest) set_num(L, "latest", g->latest);
+    lua_setfield(L, -2, "detail");
+    break;
+  case RESULT_DETAIL_GOALS:
+    lua_createtable(L, g->nchildren, 0);
+    for (int i = 0; i < g->nchildren; i++) {
+      push_goal(L, &g->children[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "detail");
+    break;
+  case RESULT_DETAIL_CUSTOM:
+    push_value(L, g->custom);
+    lua_setfield(L, -2, "detail");
+    break;
+  default: break;
+  }
+}
+
+static void push_paths(lua_State *L, const result_tree *t) {
+  lua_createtable(L, t ? t->npaths : 0, 0);
+  for (int i = 0; t && i < t->npaths; i++) {
+    const result_path *p = &t->paths[i];
+    lua_createtable(L, 0, 5);
+    set_str(L, "id", p->id);
+    set_str(L, "level", result_level_name(p->level));
+    set_bool(L, "met", p->met);
+    set_str(L, "error", p->error);
+    lua_createtable(L, p->ngoals, 0);
+    for (int j = 0; j < p->ngoals; j++) {
+      push_goal(L, &p->goals[j]);
+      lua_rawseti(L, -2, j + 1);
+    }
+    lua_setfield(L, -2, "goals");
+    lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/* The evaluation's row of one competency as a table, pushed during on_chunk (the row
+ * and its tree live only as long as the chunk). */
+typedef struct evaluation {
+  lua_State *L;
+  int policy;
+  int pushed;
+  policy_set *set;
+} evaluation;
+
+static void push_row(lua_State *L, const policy_set *set, const eval_row *row) {
+  lua_createtable(L, 0, 10);
+  set_str(L, "competency", set->files[row->policy].stem);
+  set_str(L, "org", row->org);
+  set_str(L, "level", row->failed ? NULL : result_level_name(row->level));
+  set_str(L, "error", row->error);
+  set_str(L, "policy", set->version);
+  if (!row->failed) {
+    set_str(L, "state", lifecycle_state_name(row->state));
+    if (row->frozen) set_bool(L, "frozen", 1);
+    if (*row->cause) set_str(L, "cause", row->cause);
+  }
+  if (!row->failed && row->mlevel) {
+    char b[ISOTIME_BUFSZ];
+    lua_createtable(L, 0, 4);
+    set_str(L, "level", result_level_name(row->mlevel));
+    isotime_format_date(row->bought, b);
+    set_str(L, "bought", b);
+    isotime_format_date(row->end - 1, b);
+    set_str(L, "expires", b);
+    set_str(L, "status", lifecycle_state_name(row->state));
+    lua_setfield(L, -2, "membership");
+  }
+  lua_createtable(L, row->alert_cause ? 1 : 0, 0);
+  if (row->alert_cause) {
+    lua_createtable(L, 0, 4);
+    set_str(L, "kind", LIFECYCLE_ALERT_KIND);
+    set_str(L, "message", LIFECYCLE_RISK_MESSAGE);
+    set_str(L, "cause", row->alert_cause);
+    set_time(L, "raised", row->alert_raised);
+    lua_rawseti(L, -2, 1);
+  }
+  lua_setfield(L, -2, "alerts");
+  push_paths(L, row->tree);
+  lua_setfield(L, -2, "paths");
+  if (row->next_change != INT64_MAX) set_time(L, "next_change", row->next_change);
+}
+
+static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
+  evaluation *e = arg;
+  for (int r = 0; r < c->nrows; r++)
+    if (c->rows[r].policy == e->policy && !e->pushed) {
+      push_row(e->L, e->set, &c->rows[r]);
+      e->pushed = 1;
+    }
+  return 0;
 }
 
 /* db:evaluate { competency, org, at, policies = "policies", explain = false } */
@@ -221,49 +427,19 @@ static int l_evaluate(lua_State *L) {
   lua_pop(L, 1);
 
   policy_set *set = load_set(L, d, dir);
-  int p = 0;
-  while (p < set->nfiles && strcmp(set->files[p].stem, competency) != 0) p++;
-  if (p == set->nfiles)
-    return luaL_error(L, "attain.testing: no policy '%s' in %s", competency, dir);
+  int p = policy_set_find(set, competency);
+  if (p < 0) return luaL_error(L, "attain.testing: no policy '%s' in %s", competency, dir);
   char err[1024];
   int64_t oid;
   if (store_org_lookup(d->s, org, &oid, err, sizeof err)) return luaL_error(L, "%s", err);
-  if (facts_batch_load(d->batch, d->s, oid, oid, NULL, err, sizeof err)) return luaL_error(L, "%s", err);
-  const facts_org *o = facts_batch_org(d->batch, 0);
-  jsonw w;
-  jsonw_init(&w);
-  policy_result res;
-  policy_eval_args eargs = {at, at, explain ? POLICY_REPORT_EXPLAIN : POLICY_REPORT_PATHS};
-  policy_runtime_eval(d->rt, p, o, &eargs, &w, &res);
-  lua_createtable(L, 0, 5);
-  if (res.failed) {
-    lua_pushstring(L, res.error);
-    lua_setfield(L, -2, "error");
-  } else {
-    json_error_t je;
-    json_t *paths = json_loadb(w.buf, w.len, 0, &je);
-    if (!paths) {
-      jsonw_free(&w);
-      return luaL_error(L, "attain.testing: bad paths JSON: %s", je.text);
-    }
-    push_json(L, paths);
-    json_decref(paths);
-    lua_setfield(L, -2, "paths");
-    if (res.level) {
-      lua_pushstring(L, policy_level_name(res.level));
-      lua_setfield(L, -2, "level");
-    }
-  }
-  int64_t next = facts_next_change(o, at);
-  if (next != INT64_MAX) {
-    char b[ISOTIME_BUFSZ];
-    isotime_format(next, b);
-    lua_pushstring(L, b);
-    lua_setfield(L, -2, "next_change");
-  }
-  lua_pushstring(L, set->version);
-  lua_setfield(L, -2, "policy");
-  jsonw_free(&w);
+  luaL_checkstack(L, 32, "attain.testing");
+  evaluation e = {L, p, 0, set};
+  eval_request req = {.inline_store = d->s, .set = set, .at = at, .lo = oid, .hi = oid,
+                      .report = explain ? POLICY_REPORT_EXPLAIN : POLICY_REPORT_PATHS,
+                      .lifecycle_causes = 1, .on_chunk = on_chunk, .arg = &e};
+  eval_stats stats;
+  if (eval_run(&req, &stats, err, sizeof err)) return luaL_error(L, "attain.testing: %s", err);
+  if (!e.pushed) return luaL_error(L, "attain.testing: no result for %s", org);
   return 1;
 }
 
@@ -287,10 +463,8 @@ static int l_check(lua_State *L) {
 
 static int l_close(lua_State *L) {
   tdb *d = luaL_checkudata(L, 1, DB_MT);
-  policy_runtime_free(d->rt);
   policy_set_unref(d->set);
   free(d->policies);
-  facts_batch_free(d->batch);
   store_close(d->s);
   memset(d, 0, sizeof *d);
   return 0;

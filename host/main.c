@@ -1,5 +1,4 @@
 /* main.c — the `attain` binary: builds the context and dispatches to a subcommand. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,9 +22,6 @@ static void usage(FILE *to) {
 }
 
 int main(int argc, char **argv) {
-  /* SQLite's memory statistics take a process-wide mutex on every allocation, which the
-   * evaluation workers and the writer would contend for; attain never reads them. */
-  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   attain_ctx ctx = {"attain.db", "policies", stdout, stderr};
   /* Global options may also stand before the command name. */
   int i = 1;

@@ -177,6 +177,32 @@ static int caught_must_reraise(lua_State *L, int status) {
   return sb->exhausted != 0;
 }
 
+static int message_handler(lua_State *L);
+
+/* attain.sandbox.pcall(f, ...): budgeted_call that also catches an ordinary error of f,
+ * returning false and "file:line: message" (the innermost policy position, as
+ * sandbox_pcall reports it), or true and f's results. A spent budget is re-raised: the
+ * whole call ends, as it would without this. This is how the stdlib keeps a failing
+ * custom measure to its own path. */
+static int budgeted_pcall(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  int off = lua_gethook(L) == NULL;
+  if (off) lua_sethook(L, budget_hook, LUA_MASKCOUNT, sandbox_of(L)->period);
+  lua_pushcfunction(L, message_handler);
+  lua_insert(L, 1);
+  int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 1);
+  if (off) lua_sethook(L, NULL, 0, 0);
+  if (status != LUA_OK) {
+    if (caught_must_reraise(L, status)) return lua_error(L);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  lua_replace(L, 1); /* the handler's slot */
+  return lua_gettop(L);
+}
+
 /* ---- safe globals ----------------------------------------------------------------------- */
 
 static lua_CFunction original(lua_State *L) { return lua_tocfunction(L, lua_upvalueindex(1)); }
@@ -663,9 +689,11 @@ static int setup(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &env_meta_key);
 
   lua_newtable(L); /* require's cache, holding the one module written in C */
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
   lua_pushcfunction(L, budgeted_call);
   lua_setfield(L, -2, "call");
+  lua_pushcfunction(L, budgeted_pcall);
+  lua_setfield(L, -2, "pcall");
   make_readonly(L, "module 'attain.sandbox'");
   lua_setfield(L, -2, "attain.sandbox");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);

@@ -3,7 +3,7 @@
  * fact writes in store_write.c. */
 #include "store_internal.h"
 
-#include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +46,17 @@ sqlite3_stmt *store_stmt(store *s, enum store_stmt_id id, char *err, size_t errs
   return st;
 }
 
+/* A parameter name the statement does not have is a programming error that would bind
+ * nothing and store NULL in silence: it stops the process in every build (fossil's
+ * paramIdx does the same), naming the parameter and the statement. Every statement runs
+ * in the test suite, so a misspelt name cannot get past it. */
 static int param(sqlite3_stmt *st, const char *name) {
   int i = sqlite3_bind_parameter_index(st, name);
-  assert(i > 0 && "statement has no such parameter");
+  if (i <= 0) {
+    fprintf(stderr, "attain: internal error: no parameter %s in statement [%s]\n", name,
+            sqlite3_sql(st));
+    abort();
+  }
   return i;
 }
 
@@ -100,7 +108,15 @@ static int exec_sql(store *s, const char *sql, char *err, size_t errsz) {
   return STORE_OK;
 }
 
+/* Process-wide SQLite settings, made once before the first connection. SQLite's memory
+ * statistics take a process-wide mutex on every allocation, which evaluation workers and
+ * the writer would contend for; attain never reads them. (sqlite3_config fails harmlessly
+ * once SQLite is initialised, e.g. in a Lua interpreter that loaded another SQLite user.) */
+static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int store_open(store **out, const char *path, int migrate, char *err, size_t errsz) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, configure_sqlite);
   *out = NULL;
   store *s = calloc(1, sizeof *s);
   if (!s) {

@@ -17,40 +17,43 @@
   X(ORG_INSERT, "INSERT INTO org(key, name) VALUES (:key, :name)")                            \
   X(ORG_SET_NAME, "UPDATE org SET name = :name WHERE oid = :oid")                             \
   X(ORG_SET_REV, "UPDATE org SET rev = :rev WHERE oid = :oid")                                \
-  X(USER_GET, "SELECT uid, oid, name, joined, left_at FROM user WHERE key = :key")               \
-  X(USER_INSERT, "INSERT INTO user(key, oid, name, joined, left_at) "                            \
-                 "VALUES (:key, :oid, :name, :joined, :left)")                                \
-  X(USER_UPDATE, "UPDATE user SET name = :name, joined = :joined, left_at = :left "              \
-                 "WHERE uid = :uid")                                                          \
+  X(USER_GET, "SELECT uid, oid, name, joined, left_at, joined_known, left_known FROM user "   \
+               "WHERE key = :key")                                                            \
+  X(USER_INSERT, "INSERT INTO user(key, oid, name, joined, left_at, joined_known, left_known) " \
+                 "VALUES (:key, :oid, :name, :joined, :left, :joined_known, :left_known)")    \
+  X(USER_UPDATE, "UPDATE user SET name = :name, joined = :joined, left_at = :left, "           \
+                 "joined_known = :joined_known, left_known = :left_known WHERE uid = :uid")   \
   X(MSA_GET, "SELECT mid FROM msa WHERE key = :key")                                          \
   X(MSA_INSERT, "INSERT INTO msa(key) VALUES (:key)")                                         \
-  X(LINK_AT, "SELECT started, uid, oid FROM msa_link WHERE mid = :mid AND started <= :at "        \
+  X(LINK_AT, "SELECT started, uid, oid, known FROM msa_link WHERE mid = :mid AND started <= :at " \
              "ORDER BY started DESC LIMIT 1")                                                   \
   X(LINK_NEXT, "SELECT started FROM msa_link WHERE mid = :mid AND started > :at "                 \
                "ORDER BY started LIMIT 1")                                                      \
-  X(LINK_INSERT, "INSERT INTO msa_link(mid, started, uid, oid, ended) "                           \
-                 "VALUES (:mid, :started, :uid, :oid, :ended)")                                   \
+  X(LINK_INSERT, "INSERT INTO msa_link(mid, started, uid, oid, ended, known) "                    \
+                 "VALUES (:mid, :started, :uid, :oid, :ended, :known)")                           \
   X(LINK_SET_END, "UPDATE msa_link SET ended = :ended WHERE mid = :mid AND started = :started")       \
-  X(LINK_SET_USER, "UPDATE msa_link SET uid = :uid, oid = :oid "                              \
+  X(LINK_SET_USER, "UPDATE msa_link SET uid = :uid, oid = :oid, known = :known "              \
                    "WHERE mid = :mid AND started = :started")                                     \
   X(LINK_ORGS, "SELECT oid FROM msa_link WHERE mid = :mid") /* touch() is a set */       \
-  X(ACH_UPSERT, "INSERT INTO achievement(mid, code, earned, kind, expires) "                  \
-                "VALUES (:mid, :code, :earned, :kind, :expires) "                             \
+  X(ACH_UPSERT, "INSERT INTO achievement(mid, code, earned, kind, expires, known) "           \
+                "VALUES (:mid, :code, :earned, :kind, :expires, :known) "                     \
                 "ON CONFLICT(mid, code, earned) DO UPDATE SET kind = excluded.kind, "         \
-                "expires = excluded.expires "                                                 \
-                "WHERE (kind, expires) IS NOT (excluded.kind, excluded.expires)")            \
+                "expires = excluded.expires, known = excluded.known "                         \
+                "WHERE (kind, expires, known) IS NOT "                                        \
+                "(excluded.kind, excluded.expires, excluded.known)")                          \
   X(METRIC_UPSERT, "INSERT INTO metric(oid, name, period, value) "                            \
                    "VALUES (:oid, :name, :period, :value) "                                   \
                    "ON CONFLICT(oid, name, period) DO UPDATE SET value = excluded.value "     \
                    "WHERE value IS NOT excluded.value")                                       \
   X(OVERRIDE_UPSERT, "INSERT INTO override(oid, competency, code, people, reason, granted_by, "       \
-                     "valid_from, valid_until) VALUES (:oid, :competency, :code, :people, :reason, "     \
-                     ":by, :from, :until) ON CONFLICT(oid, competency, code) DO UPDATE SET " \
-                     "people = excluded.people, reason = excluded.reason, granted_by = excluded.granted_by, " \
-                     "valid_from = excluded.valid_from, valid_until = excluded.valid_until "  \
-                     "WHERE (people, reason, granted_by, valid_from, valid_until) IS NOT "  \
+                     "valid_from, valid_until, known) VALUES (:oid, :competency, :code, :people, "  \
+                     ":reason, :by, :from, :until, :known) ON CONFLICT(oid, competency, code) "    \
+                     "DO UPDATE SET people = excluded.people, reason = excluded.reason, "       \
+                     "granted_by = excluded.granted_by, valid_from = excluded.valid_from, "     \
+                     "valid_until = excluded.valid_until, known = excluded.known "              \
+                     "WHERE (people, reason, granted_by, valid_from, valid_until, known) IS NOT " \
                      "(excluded.people, excluded.reason, excluded.granted_by, "             \
-                     "excluded.valid_from, excluded.valid_until)")                          \
+                     "excluded.valid_from, excluded.valid_until, excluded.known)")          \
   X(MEMBERSHIP_UPSERT, "INSERT INTO membership(oid, competency, bought, level, bought_by) "      \
                        "VALUES (:oid, :competency, :bought, :level, :by) "                    \
                        "ON CONFLICT(oid, competency, bought) DO UPDATE SET "                  \
@@ -61,21 +64,25 @@
               "OR e.next_change <= :now ORDER BY o.oid")                                      \
   X(ORG_MAX, "SELECT coalesce(max(oid), 0) FROM org")                                          \
   X(RANGE_ORGS, "SELECT oid, key, rev FROM org WHERE oid BETWEEN :lo AND :hi ORDER BY oid")    \
-  X(RANGE_USERS, "SELECT oid, uid, key, joined, left_at FROM user "                            \
+  X(RANGE_USERS, "SELECT oid, uid, key, joined, left_at, joined_known, left_known FROM user "  \
                  "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, uid")                            \
   X(RANGE_HOLDINGS,                                                                            \
-    "SELECT l.oid, l.uid, m.key, l.started, l.ended, "                                         \
-    "CASE WHEN l.ended IS NOT NULL THEN "                                                      \
-    "(SELECT n.oid FROM msa_link n WHERE n.mid = l.mid AND n.started = l.ended) END, "         \
-    "a.code, a.kind, a.earned, a.expires "                                                     \
+    "SELECT l.oid, l.uid, l.mid, m.key, l.started, l.known, "                                  \
+    "a.code, a.kind, a.earned, a.expires, a.known "                                            \
     "FROM msa_link l JOIN msa m ON m.mid = l.mid JOIN achievement a ON a.mid = l.mid "         \
     "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid")                                          \
+  /* Every later association of the MSAs associated with the range's organisations: what   \
+   * may end each association, depending on what was known when (facts.h). */              \
+  X(RANGE_LATER_LINKS,                                                                         \
+    "SELECT l.oid, l.mid, l.started, n.started, n.oid, n.known "                               \
+    "FROM msa_link l JOIN msa_link n ON n.mid = l.mid AND n.started > l.started "              \
+    "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid, l.mid, l.started, n.started")             \
   X(RANGE_METRICS, "SELECT oid, name, period, value FROM metric "                              \
                    "WHERE oid BETWEEN :lo AND :hi AND (period >= :from OR name = :any1 "       \
                    "OR name = :any2 OR name = :any3 OR name = :any4) "                         \
                    "ORDER BY oid, name, period")                                               \
   X(RANGE_OVERRIDES, "SELECT oid, competency, code, people, reason, granted_by, valid_from, "   \
-                     "valid_until FROM override WHERE oid BETWEEN :lo AND :hi "                \
+                     "valid_until, known FROM override WHERE oid BETWEEN :lo AND :hi "         \
                      "ORDER BY oid, competency, code")                                         \
   X(RESULT_UPSERT, "INSERT INTO result(oid, competency, policy, level, error) "                 \
                    "VALUES (:oid, :competency, :policy, :level, :error) "                     \
@@ -84,10 +91,15 @@
                    "WHERE (policy, level, error) IS NOT (excluded.policy, excluded.level, "   \
                    "excluded.error)")                                                         \
   X(RESULT_DELETE, "DELETE FROM result WHERE oid = :oid AND competency = :competency")       \
+  /* A transition is stored once, and never before the state it replaces: two evaluators \
+   * (the daemon and `attain eval`) that both saw the old state record it once. */        \
   X(STATUS_PUT, "INSERT INTO status(oid, competency, state, since, cause) "                    \
                 "VALUES (:oid, :competency, :state, :since, :cause) "                         \
                 "ON CONFLICT(oid, competency) DO UPDATE SET state = excluded.state, "         \
-                "since = excluded.since, cause = excluded.cause")                             \
+                "since = excluded.since, cause = excluded.cause "                             \
+                "WHERE status.state IS NOT excluded.state AND status.since <= excluded.since") \
+  X(STATUS_AT, "SELECT state, at FROM status_history WHERE oid = :oid AND "                    \
+               "competency = :competency AND at <= :at ORDER BY at DESC, id DESC LIMIT 1")    \
   X(STATUS_HISTORY_ADD, "INSERT INTO status_history(oid, competency, state, at, cause) "       \
                         "VALUES (:oid, :competency, :state, :at, :cause)")                    \
   X(ALERT_RAISE, "INSERT INTO alert(oid, competency, kind, message, cause, raised) "           \
@@ -106,7 +118,12 @@
   X(RANGE_STATUSES, "SELECT oid, competency, state, since FROM status "                        \
                     "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency")                 \
   X(RANGE_ALERTS, "SELECT oid, competency, id, kind, message, cause, raised FROM alert "        \
-                  "WHERE oid BETWEEN :lo AND :hi AND cleared IS NULL ORDER BY oid, competency, id") \
+                  "WHERE oid BETWEEN :lo AND :hi AND raised <= :at "                          \
+                  "AND (cleared IS NULL OR cleared > :at) ORDER BY oid, competency, raised, id") \
+  /* SQLite takes the bare o.key from the row of max(e.at). */                              \
+  X(EVALUATIONS_AFTER, "SELECT count(*), max(e.at), o.key FROM evaluation e "                  \
+                       "JOIN org o ON o.oid = e.oid "                                         \
+                       "WHERE e.oid BETWEEN :lo AND :hi AND e.at > :at")                      \
   X(RANGE_MEMBERSHIPS, "SELECT oid, competency, bought, level, bought_by FROM membership "     \
                        "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")
 

@@ -18,67 +18,106 @@ static const char *text_or_null(sqlite3_stmt *st, int col) {
   return (const char *)sqlite3_column_text(st, col);
 }
 
+/* The rows of one range statement go to `row` with the sink and argument it needs. */
+typedef int (*row_fn)(store *s, sqlite3_stmt *st, const void *sink, void *arg);
+
+typedef struct range_read {
+  store *s;
+  int64_t lo, hi, at;
+  const store_metric_window *window;
+  char *err;
+  size_t errsz;
+} range_read;
+
 /* Runs one range statement, handing each row to `row`. */
-static int each_row(store *s, enum store_stmt_id id, int64_t lo, int64_t hi,
-                    int (*row)(sqlite3_stmt *st, const store_read_sink *sink, void *arg),
-                    const store_read_sink *sink, void *arg, const char *what, char *err,
-                    size_t errsz) {
-  sqlite3_stmt *st = store_stmt(s, id, err, errsz);
+static int each_row(const range_read *q, enum store_stmt_id id, row_fn row, const void *sink,
+                    void *arg, const char *what) {
+  store *s = q->s;
+  sqlite3_stmt *st = store_stmt(s, id, q->err, q->errsz);
   if (!st) return STORE_ERROR;
-  store_bind_int(st, ":lo", lo);
-  store_bind_int(st, ":hi", hi);
+  store_bind_int(st, ":lo", q->lo);
+  store_bind_int(st, ":hi", q->hi);
   if (id == STMT_RANGE_METRICS) {
-    const store_metric_window *w = s->read_window;
+    const store_metric_window *w = q->window;
     static const char *const any[STORE_ANY_MONTH_METRICS] = {":any1", ":any2", ":any3", ":any4"};
     store_bind_int(st, ":from", w ? w->from : INT64_MIN);
     for (int k = 0; k < STORE_ANY_MONTH_METRICS; k++)
       store_bind_text(st, any[k], w ? w->any_month[k] : NULL); /* name = NULL: never */
   }
+  if (id == STMT_RANGE_ALERTS) store_bind_int(st, ":at", q->at);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int r = row(st, sink, arg);
+    int r = row(s, st, sink, arg);
     if (r) {
       sqlite3_reset(st);
-      snprintf(err, errsz, "%s: stopped by the reader", what);
+      if (r == STORE_ERROR) return r; /* err already says why */
+      snprintf(q->err, q->errsz, "%s: stopped by the reader", what);
       return r;
     }
   }
-  if (rc != SQLITE_DONE) return store_fail(s, st, what, err, errsz);
+  if (rc != SQLITE_DONE) return store_fail(s, st, what, q->err, q->errsz);
   sqlite3_reset(st);
   return STORE_OK;
 }
 
-static int org_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+static int org_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_facts_sink *k = sink;
   return k->org(arg, sqlite3_column_int64(st, 0), text(st, 1), sqlite3_column_int64(st, 2));
 }
 
-static int user_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
-  return k->user(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), text(st, 2),
-                 store_column_time(st, 3), store_column_time(st, 4));
+static int user_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_facts_sink *k = sink;
+  store_user_row u = {
+      .oid = sqlite3_column_int64(st, 0),
+      .uid = sqlite3_column_int64(st, 1),
+      .key = text(st, 2),
+      .joined = store_column_time(st, 3),
+      .left = store_column_time(st, 4),
+      .joined_known = store_column_time(st, 5),
+      .left_known = store_column_time(st, 6),
+  };
+  return k->user(arg, &u);
 }
 
-static int holding_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+static int holding_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_facts_sink *k = sink;
   store_holding_row h = {
       .oid = sqlite3_column_int64(st, 0),
       .uid = sqlite3_column_int64(st, 1),
-      .msa = text(st, 2),
-      .started = sqlite3_column_int64(st, 3),
-      .ended = store_column_time(st, 4),
-      .next_oid = sqlite3_column_int64(st, 5),
+      .mid = sqlite3_column_int64(st, 2),
+      .msa = text(st, 3),
+      .started = sqlite3_column_int64(st, 4),
+      .link_known = store_column_time(st, 5),
       .code = text(st, 6),
       .kind = text(st, 7),
       .earned = sqlite3_column_int64(st, 8),
       .expires = store_column_time(st, 9),
+      .earned_known = store_column_time(st, 10),
   };
   return k->holding(arg, &h);
 }
 
-static int metric_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+static int later_link_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_facts_sink *k = sink;
+  store_later_link_row l = {
+      .oid = sqlite3_column_int64(st, 0),
+      .mid = sqlite3_column_int64(st, 1),
+      .started = sqlite3_column_int64(st, 2),
+      .next_started = sqlite3_column_int64(st, 3),
+      .next_oid = sqlite3_column_int64(st, 4),
+      .next_known = store_column_time(st, 5),
+  };
+  return k->later_link(arg, &l);
+}
+
+static int metric_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_facts_sink *k = sink;
   return k->metric(arg, sqlite3_column_int64(st, 0), text(st, 1), sqlite3_column_int(st, 2),
                    sqlite3_column_double(st, 3));
 }
 
-static int override_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+static int override_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_facts_sink *k = sink;
   store_override_row o = {
       .oid = sqlite3_column_int64(st, 0),
       .competency = text(st, 1),
@@ -88,11 +127,13 @@ static int override_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
       .by = text(st, 5),
       .from = store_column_time(st, 6),
       .until = sqlite3_column_int64(st, 7),
+      .known = store_column_time(st, 8),
   };
   return k->override(arg, &o);
 }
 
-static int membership_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+static int membership_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_facts_sink *k = sink;
   store_membership_row m = {
       .oid = sqlite3_column_int64(st, 0),
       .competency = text(st, 1),
@@ -103,13 +144,39 @@ static int membership_row(sqlite3_stmt *st, const store_read_sink *k, void *arg)
   return k->membership(arg, &m);
 }
 
-static int status_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+/* The state as of the read's time: the stored one, unless it was entered after that
+ * time (a replay with `status --at`): then the history's last entry at or before it, or
+ * none. */
+struct status_arg {
+  const range_read *q;
+  const store_prior_sink *sink;
+  void *arg;
+};
+
+static int status_as_of(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const struct status_arg *sa = arg;
   store_status_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2),
                         sqlite3_column_int64(st, 3)};
-  return k->status(arg, &r);
+  if (r.since <= sa->q->at) return sa->sink->status(sa->arg, &r);
+  sqlite3_stmt *h = store_stmt(s, STMT_STATUS_AT, sa->q->err, sa->q->errsz);
+  if (!h) return STORE_ERROR;
+  store_bind_int(h, ":oid", r.oid);
+  store_bind_text(h, ":competency", r.competency);
+  store_bind_int(h, ":at", sa->q->at);
+  int rc = sqlite3_step(h);
+  if (rc == SQLITE_ROW) {
+    store_status_row then = {r.oid, r.competency, text(h, 0), sqlite3_column_int64(h, 1)};
+    int stop = sa->sink->status(sa->arg, &then);
+    sqlite3_reset(h);
+    return stop;
+  }
+  if (rc != SQLITE_DONE) return store_fail(s, h, "reading the status history", sa->q->err, sa->q->errsz);
+  sqlite3_reset(h);
+  return 0;
 }
 
-static int alert_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+static int alert_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_prior_sink *k = sink;
   store_alert_row a = {
       .oid = sqlite3_column_int64(st, 0),
       .competency = text(st, 1),
@@ -122,45 +189,46 @@ static int alert_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
   return k->alert(arg, &a);
 }
 
-static int result_row(sqlite3_stmt *st, const store_read_sink *k, void *arg) {
+static int result_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const store_prior_sink *k = sink;
   store_result_row r = {sqlite3_column_int64(st, 0), text(st, 1), text(st, 2),
                         text_or_null(st, 3), text_or_null(st, 4)};
   return k->result(arg, &r);
 }
 
-int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w,
-                     const store_read_sink *sink, void *arg, char *err, size_t errsz) {
-  s->read_window = w;
+int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w, int64_t at,
+                     const store_facts_sink *facts, void *farg, const store_prior_sink *prior,
+                     void *parg, char *err, size_t errsz) {
+  range_read q = {s, lo, hi, at, w, err, errsz};
   /* One read transaction, so the tables agree with each other even while another
    * process imports. */
   int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
                ? STORE_OK
                : store_fail(s, NULL, "beginning a read", err, errsz);
-  if (rc == STORE_OK && sink->org)
-    rc = each_row(s, STMT_RANGE_ORGS, lo, hi, org_row, sink, arg, "reading organisations", err,
-                  errsz);
-  if (rc == STORE_OK && sink->user)
-    rc = each_row(s, STMT_RANGE_USERS, lo, hi, user_row, sink, arg, "reading users", err, errsz);
-  if (rc == STORE_OK && sink->holding)
-    rc = each_row(s, STMT_RANGE_HOLDINGS, lo, hi, holding_row, sink, arg, "reading achievements",
-                  err, errsz);
-  if (rc == STORE_OK && sink->metric)
-    rc = each_row(s, STMT_RANGE_METRICS, lo, hi, metric_row, sink, arg, "reading metrics", err,
-                  errsz);
-  if (rc == STORE_OK && sink->override)
-    rc = each_row(s, STMT_RANGE_OVERRIDES, lo, hi, override_row, sink, arg, "reading overrides",
-                  err, errsz);
-  if (rc == STORE_OK && sink->membership)
-    rc = each_row(s, STMT_RANGE_MEMBERSHIPS, lo, hi, membership_row, sink, arg,
-                  "reading memberships", err, errsz);
-  if (rc == STORE_OK && sink->status)
-    rc = each_row(s, STMT_RANGE_STATUSES, lo, hi, status_row, sink, arg, "reading statuses", err,
-                  errsz);
-  if (rc == STORE_OK && sink->result)
-    rc = each_row(s, STMT_RANGE_RESULTS, lo, hi, result_row, sink, arg, "reading results", err,
-                  errsz);
-  if (rc == STORE_OK && sink->alert)
-    rc = each_row(s, STMT_RANGE_ALERTS, lo, hi, alert_row, sink, arg, "reading alerts", err, errsz);
+  const store_facts_sink *f = facts;
+  if (rc == STORE_OK && f->org)
+    rc = each_row(&q, STMT_RANGE_ORGS, org_row, f, farg, "reading organisations");
+  if (rc == STORE_OK && f->user)
+    rc = each_row(&q, STMT_RANGE_USERS, user_row, f, farg, "reading users");
+  if (rc == STORE_OK && f->holding)
+    rc = each_row(&q, STMT_RANGE_HOLDINGS, holding_row, f, farg, "reading achievements");
+  if (rc == STORE_OK && f->later_link)
+    rc = each_row(&q, STMT_RANGE_LATER_LINKS, later_link_row, f, farg, "reading MSA links");
+  if (rc == STORE_OK && f->metric)
+    rc = each_row(&q, STMT_RANGE_METRICS, metric_row, f, farg, "reading metrics");
+  if (rc == STORE_OK && f->override)
+    rc = each_row(&q, STMT_RANGE_OVERRIDES, override_row, f, farg, "reading overrides");
+  if (rc == STORE_OK && f->membership)
+    rc = each_row(&q, STMT_RANGE_MEMBERSHIPS, membership_row, f, farg, "reading memberships");
+  if (prior) {
+    struct status_arg sa = {&q, prior, parg};
+    if (rc == STORE_OK && prior->status)
+      rc = each_row(&q, STMT_RANGE_STATUSES, status_as_of, prior, &sa, "reading statuses");
+    if (rc == STORE_OK && prior->result)
+      rc = each_row(&q, STMT_RANGE_RESULTS, result_row, prior, parg, "reading results");
+    if (rc == STORE_OK && prior->alert)
+      rc = each_row(&q, STMT_RANGE_ALERTS, alert_row, prior, parg, "reading alerts");
+  }
   sqlite3_exec(s->db, rc == STORE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
   return rc;
 }

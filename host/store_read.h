@@ -1,10 +1,14 @@
 /* store_read.h — reading facts for evaluation, a range of organisations at a time.
  *
  * store_read_range streams every fact of the organisations whose internal ids lie in
- * [lo, hi] to a sink, table by table, each in organisation-id order. One pass per table
- * over an index range: an evaluation loads an organisation's facts once and evaluates
- * every competency on them, instead of querying per goal. Strings handed to a sink are
- * valid only during the call. */
+ * [lo, hi] to a facts sink, and what earlier evaluations stored for them, as it stood at
+ * a time `at`, to a prior sink — table by table, each in organisation-id order, in one
+ * read transaction. One pass per table over an index range: an evaluation loads an
+ * organisation's facts once and evaluates every competency on them, instead of querying
+ * per goal. Strings handed to a sink are valid only during the call.
+ *
+ * Times are as stored: STORE_NO_TIME for NULL. A `known` time of STORE_NO_TIME means the
+ * program learned of the event at the event's own time (docs/import.md). */
 #ifndef ATTAIN_STORE_READ_H
 #define ATTAIN_STORE_READ_H
 
@@ -13,19 +17,33 @@
 
 #include "store.h"
 
-typedef struct store_holding_row {
+typedef struct store_user_row {
   int64_t oid, uid;
+  const char *key;
+  int64_t joined, left, joined_known, left_known;
+} store_user_row;
+
+/* One achievement of an MSA, through one association of that MSA with a user of the
+ * organisation. */
+typedef struct store_holding_row {
+  int64_t oid, uid, mid;
   const char *msa;
-  int64_t started, ended; /* the association; ended: STORE_NO_TIME while current */
-  int64_t next_oid;       /* organisation of the association that ended it, or 0 */
+  int64_t started, link_known; /* the association */
   const char *code, *kind;
-  int64_t earned, expires; /* expires: STORE_NO_TIME for never */
+  int64_t earned, expires, earned_known; /* expires: STORE_NO_TIME for never */
 } store_holding_row;
+
+/* An association of the same MSA that starts after association (mid, started) of an
+ * organisation of the range: what may end it. */
+typedef struct store_later_link_row {
+  int64_t oid, mid, started;
+  int64_t next_started, next_oid, next_known;
+} store_later_link_row;
 
 typedef struct store_override_row {
   int64_t oid;
   const char *competency, *code, *reason, *by;
-  int64_t people, from, until; /* from: STORE_NO_TIME for "always" */
+  int64_t people, from, until, known; /* from: STORE_NO_TIME for "always" */
 } store_override_row;
 
 typedef struct store_membership_row {
@@ -51,18 +69,23 @@ typedef struct store_alert_row {
   int64_t raised;
 } store_alert_row;
 
-typedef struct store_read_sink {
+/* A callback returning non-zero stops the read with that value. NULL callbacks skip
+ * their table. */
+typedef struct store_facts_sink {
   int (*org)(void *arg, int64_t oid, const char *key, int64_t rev);
-  int (*user)(void *arg, int64_t oid, int64_t uid, const char *key, int64_t joined,
-              int64_t left);
+  int (*user)(void *arg, const store_user_row *u);
   int (*holding)(void *arg, const store_holding_row *h);
+  int (*later_link)(void *arg, const store_later_link_row *l);
   int (*metric)(void *arg, int64_t oid, const char *name, int period, double value);
   int (*override)(void *arg, const store_override_row *o);
   int (*membership)(void *arg, const store_membership_row *m);
-  int (*status)(void *arg, const store_status_row *st); /* the lifecycle state stored */
-  int (*alert)(void *arg, const store_alert_row *a);    /* alerts not yet cleared */
+} store_facts_sink;
+
+typedef struct store_prior_sink {
+  int (*status)(void *arg, const store_status_row *st); /* the state as of `at` */
+  int (*alert)(void *arg, const store_alert_row *a);    /* alerts open at `at` */
   int (*result)(void *arg, const store_result_row *r);  /* the results stored last */
-} store_read_sink;
+} store_prior_sink;
 
 /* Which metric rows a read returns: those from month index `from` on, and every month of
  * the metrics named in any_month (NULL entries unused). */
@@ -73,9 +96,12 @@ typedef struct store_metric_window {
 } store_metric_window;
 
 /* Streams the facts of organisations lo..hi (internal ids), metric rows only in window `w`
- * (NULL: all). A sink callback returning non-zero stops the read with that value. */
-int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w,
-                     const store_read_sink *sink, void *arg, char *err, size_t errsz);
+ * (NULL: all), and (if `prior` is not NULL) what evaluations stored for them as of `at`:
+ * the lifecycle state then (from the history when a later state is stored) and the
+ * alerts open then. */
+int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w, int64_t at,
+                     const store_facts_sink *facts, void *farg, const store_prior_sink *prior,
+                     void *parg, char *err, size_t errsz);
 
 /* The organisations whose stored evaluation may be stale at `now` for policy set
  * `policy`: never evaluated, facts changed since (org.rev), evaluated by another set, or

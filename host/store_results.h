@@ -32,16 +32,26 @@ int store_evaluation_put(store *s, int64_t oid, int64_t at, const char *policy, 
 int store_results_prune(store *s, int64_t lo, int64_t hi, const char *policy, char *err,
                         size_t errsz);
 
-/* A lifecycle transition: the new state (with time and cause) and its history row. */
+/* A lifecycle transition: the new state (with time and cause) and its history row — only
+ * if the stored state differs and is not newer than `at` (another evaluator may have
+ * recorded it already, or evaluated later): *recorded says whether it was stored. */
 int store_status_put(store *s, int64_t oid, const char *competency, const char *state,
-                     int64_t at, const char *cause, char *err, size_t errsz);
+                     int64_t at, const char *cause, int *recorded, char *err, size_t errsz);
 
 /* Raises an alert unless one of that kind is already open for the organisation and
- * competency; clears an open alert (with time and cause). */
+ * competency; clears an open alert (with time and cause). *raised / *cleared say whether
+ * a row changed. */
 int store_alert_raise(store *s, int64_t oid, const char *competency, const char *kind,
-                      const char *message, const char *cause, int64_t at, char *err,
+                      const char *message, const char *cause, int64_t at, int *raised, char *err,
                       size_t errsz);
-int store_alert_clear(store *s, int64_t id, int64_t at, const char *cause, char *err,
-                      size_t errsz);
+int store_alert_clear(store *s, int64_t id, int64_t at, const char *cause, int *cleared,
+                      char *err, size_t errsz);
+
+/* The evaluations of organisations lo..hi stored at a time after `at`: how many, the
+ * latest time and the key of its organisation (for a refusal to write history backwards;
+ * `latest_org` gets "" when there is none). */
+int store_evaluations_after(store *s, int64_t lo, int64_t hi, int64_t at, int64_t *count,
+                            int64_t *latest, char *latest_org, size_t orgsz, char *err,
+                            size_t errsz);
 
 #endif

@@ -189,6 +189,19 @@ static const char *const migrations[] = {
     "  WHERE level IS NOT NULL OR error IS NOT NULL;"
     "DROP TABLE result;"
     "ALTER TABLE result_v4 RENAME TO result;",
+
+    /* 5: when the program learned of an event (docs/eval.md, "What is known as of T"). An
+     * evaluation as of T sees an event once its known time is at or before T; NULL means
+     * the event's own time (a user's joining or departure, an association's start, an
+     * achievement's earning, an override's start). The per-organisation index of MSA
+     * associations keeps covering what sweeps read. */
+    "ALTER TABLE user ADD COLUMN joined_known INTEGER;"
+    "ALTER TABLE user ADD COLUMN left_known INTEGER;"
+    "ALTER TABLE msa_link ADD COLUMN known INTEGER;"
+    "ALTER TABLE achievement ADD COLUMN known INTEGER;"
+    "ALTER TABLE override ADD COLUMN known INTEGER;"
+    "DROP INDEX msa_link_org;"
+    "CREATE INDEX msa_link_org ON msa_link(oid, mid, started, uid, ended, known);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -165,6 +165,8 @@ int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz) {
     store_bind_text(st, ":name", u->name.present ? u->name.value : NULL);
     store_bind_time(st, ":joined", u->joined.present ? u->joined.value : STORE_NO_TIME);
     store_bind_time(st, ":left", u->left.present ? u->left.value : STORE_NO_TIME);
+    store_bind_time(st, ":joined_known", u->joined.present ? u->known : STORE_NO_TIME);
+    store_bind_time(st, ":left_known", u->left.present ? u->known : STORE_NO_TIME);
     if (store_exec_stmt(s, st, "inserting a user", err, errsz)) return STORE_ERROR;
     cache_put(s, s->users, u->key, sqlite3_last_insert_rowid(s->db), oid);
     return touch_or_fail(s, oid, err, errsz);
@@ -183,9 +185,15 @@ int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz) {
   char *name = NULL;
   const unsigned char *stored_name = sqlite3_column_text(st, 2);
   int64_t joined = store_column_time(st, 3), left = store_column_time(st, 4);
+  int64_t joined_known = store_column_time(st, 5), left_known = store_column_time(st, 6);
+  /* The known time of an event travels with it: a record that states `left` without
+   * `known` means "learned of when it happened". */
+  int64_t new_joined_known = u->joined.present ? u->known : joined_known;
+  int64_t new_left_known = u->left.present ? u->known : left_known;
   int same = (!u->name.present || text_eq(stored_name, u->name.value)) &&
              (!u->joined.present || u->joined.value == joined) &&
-             (!u->left.present || u->left.value == left);
+             (!u->left.present || u->left.value == left) && new_joined_known == joined_known &&
+             new_left_known == left_known;
   if (same) {
     sqlite3_reset(st);
     return STORE_OK;
@@ -204,6 +212,8 @@ int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz) {
   store_bind_text(st, ":name", u->name.present ? u->name.value : name);
   store_bind_time(st, ":joined", u->joined.present ? u->joined.value : joined);
   store_bind_time(st, ":left", u->left.present ? u->left.value : left);
+  store_bind_time(st, ":joined_known", new_joined_known);
+  store_bind_time(st, ":left_known", new_left_known);
   store_bind_int(st, ":uid", uid);
   rc = store_exec_stmt(s, st, "updating a user", err, errsz);
   free(name);
@@ -259,8 +269,8 @@ static int user_find(store *s, const char *key, int64_t *uid, int64_t *oid, char
   return STORE_OK;
 }
 
-int store_link_put(store *s, const char *msa, const char *user, int64_t at, char *err,
-                   size_t errsz) {
+int store_link_put(store *s, const char *msa, const char *user, int64_t at, int64_t known,
+                   char *err, size_t errsz) {
   int64_t uid = 0, oid = 0, mid = 0;
   int rc = user_find(s, user, &uid, &oid, err, errsz);
   if (rc) return rc;
@@ -281,6 +291,7 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, char
     store_bind_int(st, ":uid", uid);
     store_bind_int(st, ":oid", oid);
     store_bind_time(st, ":ended", STORE_NO_TIME);
+    store_bind_time(st, ":known", known);
     if (store_exec_stmt(s, st, "inserting an MSA link", err, errsz)) return STORE_ERROR;
     return touch_or_fail(s, oid, err, errsz);
   }
@@ -299,8 +310,10 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, char
   int64_t prev_start = have_prev ? sqlite3_column_int64(st, 0) : 0;
   int64_t prev_uid = have_prev ? sqlite3_column_int64(st, 1) : 0;
   int64_t prev_oid = have_prev ? sqlite3_column_int64(st, 2) : 0;
+  int64_t prev_known = have_prev ? store_column_time(st, 3) : STORE_NO_TIME;
   sqlite3_reset(st);
-  if (have_prev && prev_uid == uid) return STORE_OK; /* already associated then */
+  /* Already associated then (with the same known time, if this is that association). */
+  if (have_prev && prev_uid == uid && (prev_start != at || prev_known == known)) return STORE_OK;
 
   if (have_prev && prev_start == at) {
     /* A correction of the association that started at that very time. */
@@ -308,6 +321,7 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, char
     if (!st) return STORE_ERROR;
     store_bind_int(st, ":uid", uid);
     store_bind_int(st, ":oid", oid);
+    store_bind_time(st, ":known", known);
     store_bind_int(st, ":mid", mid);
     store_bind_int(st, ":started", at);
     if (store_exec_stmt(s, st, "updating an MSA link", err, errsz)) return STORE_ERROR;
@@ -329,6 +343,7 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, char
     store_bind_int(st, ":uid", uid);
     store_bind_int(st, ":oid", oid);
     store_bind_time(st, ":ended", next);
+    store_bind_time(st, ":known", known);
     if (store_exec_stmt(s, st, "inserting an MSA link", err, errsz)) return STORE_ERROR;
     if (have_prev) {
       st = store_stmt(s, STMT_LINK_SET_END, err, errsz);
@@ -372,6 +387,7 @@ int store_achievement_put(store *s, const store_achievement_rec *a, char *err, s
   store_bind_int(st, ":earned", a->earned);
   store_bind_text(st, ":kind", a->kind);
   store_bind_time(st, ":expires", a->expires);
+  store_bind_time(st, ":known", a->known);
   if (store_exec_stmt(s, st, "writing an achievement", err, errsz)) return STORE_ERROR;
   if (!sqlite3_changes(s->db)) return STORE_OK;
   /* The MSA's organisations need marking once per batch (until a link changes them). */
@@ -410,6 +426,7 @@ int store_override_put(store *s, const store_override_rec *o, char *err, size_t 
   store_bind_text(st, ":by", o->by);
   store_bind_time(st, ":from", o->from);
   store_bind_int(st, ":until", o->until);
+  store_bind_time(st, ":known", o->known);
   return upsert_touching(s, st, oid, "writing an override", err, errsz);
 }
 

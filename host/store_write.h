@@ -29,21 +29,26 @@ typedef struct store_opt_text {
   const char *value; /* NULL: explicit null */
 } store_opt_text;
 
+/* `known`: when the program learned of the joining and/or departure this record states
+ * (STORE_NO_TIME: at their own time). It applies to those of joined/left present. */
 typedef struct store_user_rec {
   const char *key;
   const char *org; /* required when the user is new; if given, must match */
   store_opt_text name;
   store_opt_time joined, left;
+  int64_t known;
 } store_user_rec;
 
 typedef struct store_achievement_rec {
   const char *msa, *code, *kind; /* kind: certification | exam | assessment */
   int64_t earned, expires;       /* expires: STORE_NO_TIME for none */
+  int64_t known;                 /* when it was learned of; STORE_NO_TIME: when earned */
 } store_achievement_rec;
 
 typedef struct store_override_rec {
   const char *org, *competency, *code, *reason, *by;
   int64_t people, from, until; /* from: STORE_NO_TIME for "already in force" */
+  int64_t known;               /* when it was granted; STORE_NO_TIME: at `from` (or always) */
 } store_override_rec;
 
 typedef struct store_membership_rec {
@@ -58,9 +63,11 @@ int store_org_put(store *s, const char *key, store_opt_text name, char *err, siz
 int store_user_put(store *s, const store_user_rec *u, char *err, size_t errsz);
 /* Associates `msa` (created on first use) with `user` from time `at` (R7): the MSA's
  * association in force at `at` ends then; the history is kept. Associating with the
- * user it already belongs to at `at` changes nothing. */
-int store_link_put(store *s, const char *msa, const char *user, int64_t at, char *err,
-                   size_t errsz);
+ * user it already belongs to at `at` changes nothing (but a new `known` of the
+ * association that starts at `at`). `known`: when the program learned of the
+ * association; STORE_NO_TIME: at `at`. */
+int store_link_put(store *s, const char *msa, const char *user, int64_t at, int64_t known,
+                   char *err, size_t errsz);
 int store_achievement_put(store *s, const store_achievement_rec *a, char *err, size_t errsz);
 int store_metric_put(store *s, const char *org, const char *metric, int period, double value,
                      char *err, size_t errsz);

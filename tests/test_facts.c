@@ -3,6 +3,7 @@
  * and the next time a result can change by itself. */
 #include "check.h"
 #include "facts.h"
+#include "facts_load.h"
 #include "import.h"
 #include "isotime.h"
 #include "store.h"
@@ -38,13 +39,43 @@ static const char *FACTS =
     "{\"type\":\"metric\",\"org\":\"a\",\"metric\":\"rev\",\"period\":\"2026-03\",\"value\":300}\n"
     "{\"type\":\"metric\",\"org\":\"a\",\"metric\":\"seats\",\"period\":\"2026-01\",\"value\":40}\n"
     "{\"type\":\"override\",\"org\":\"a\",\"competency\":\"cloud\",\"code\":\"AZ-305\",\"people\":2,"
-    "\"reason\":\"r\",\"by\":\"ops\",\"from\":\"2026-01-01\",\"until\":\"2026-12-31\"}\n";
+    "\"reason\":\"r\",\"by\":\"ops\",\"from\":\"2026-01-01\",\"until\":\"2026-12-31\"}\n"
+    /* Organisation c, for what is known when: w1 will leave on 2026-05-15 (learned then),
+     * w2 too (learned on 2026-02-01, in advance), w3's MSA moves to d on 2026-08-01, w4
+     * left on 2026-03-01 but it was reported on 2026-03-10, w5's AZ-104 was earned on
+     * 2026-03-01 and reported on 2026-03-05; an override granted on 2026-02-01 starts on
+     * 2026-06-01. */
+    "{\"type\":\"org\",\"id\":\"c\"}\n"
+    "{\"type\":\"org\",\"id\":\"d\"}\n"
+    "{\"type\":\"user\",\"id\":\"x1\",\"org\":\"d\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"w1\",\"org\":\"c\",\"joined\":\"2025-01-01\",\"left\":\"2026-05-15\"}\n"
+    "{\"type\":\"user\",\"id\":\"w2\",\"org\":\"c\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"w2\",\"left\":\"2026-05-15\",\"known\":\"2026-02-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"w3\",\"org\":\"c\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"w4\",\"org\":\"c\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"user\",\"id\":\"w4\",\"left\":\"2026-03-01\",\"known\":\"2026-03-10\"}\n"
+    "{\"type\":\"user\",\"id\":\"w5\",\"org\":\"c\",\"joined\":\"2025-01-01\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"n1\",\"user\":\"w1\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"n2\",\"user\":\"w2\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"n3\",\"user\":\"w3\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"n4\",\"user\":\"w4\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"n5\",\"user\":\"w5\",\"at\":\"2025-02-01T00:00:00Z\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"n1\",\"code\":\"DP-203\",\"kind\":\"certification\",\"earned\":\"2025-03-01T00:00:00Z\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"n2\",\"code\":\"DP-203\",\"kind\":\"certification\",\"earned\":\"2025-03-01T00:00:00Z\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"n3\",\"code\":\"DP-203\",\"kind\":\"certification\",\"earned\":\"2025-03-01T00:00:00Z\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"n4\",\"code\":\"DP-203\",\"kind\":\"certification\",\"earned\":\"2025-03-01T00:00:00Z\"}\n"
+    "{\"type\":\"achievement\",\"msa\":\"n5\",\"code\":\"DP-203\",\"kind\":\"certification\",\"earned\":\"2026-03-01T00:00:00Z\",\"known\":\"2026-03-05\"}\n"
+    "{\"type\":\"msa_link\",\"msa\":\"n3\",\"user\":\"x1\",\"at\":\"2026-08-01T00:00:00Z\"}\n"
+    "{\"type\":\"override\",\"org\":\"c\",\"competency\":\"data\",\"code\":\"DP-203\",\"people\":1,"
+    "\"reason\":\"r\",\"by\":\"ops\",\"from\":\"2026-06-01\",\"until\":\"2026-12-31\",\"known\":\"2026-02-01\"}\n";
 
 static int64_t T(const char *s) {
   int64_t t = 0;
   isotime_parse(s, &t);
   return t;
 }
+
+static facts_time at(const char *s) { return (facts_time){T(s), T(s)}; }
 
 static store *db;
 static facts_batch *batch;
@@ -59,7 +90,8 @@ static const facts_org *org(const char *key) {
 static int64_t people(const char *key, const char *at, const char *code, const char *competency) {
   unsigned char seen[64];
   const char *codes[] = {code};
-  return facts_people(org(key), T(at), codes, 1, FACTS_CERTIFICATION, competency, seen);
+  facts_time ft = {T(at), T(at)};
+  return facts_people(org(key), ft, codes, 1, FACTS_CERTIFICATION, competency, seen);
 }
 
 static void setup(void) {
@@ -71,11 +103,11 @@ static void setup(void) {
   batch = facts_batch_new();
   int64_t max;
   store_org_max(db, &max, err, sizeof err);
-  if (facts_batch_load(batch, db, 1, max, NULL, err, sizeof err)) fprintf(stderr, "setup: %s\n", err);
+  if (facts_batch_load(batch, db, 1, max, NULL, 0, NULL, NULL, err, sizeof err)) fprintf(stderr, "setup: %s\n", err);
 }
 
 static void loads_each_organisations_facts(void) {
-  CHECK(facts_batch_count(batch) == 2);
+  CHECK(facts_batch_count(batch) == 4);
   CHECK(org("a")->nusers == 3);
   CHECK(org("a")->nholdings == 6);
   CHECK(org("b")->nholdings == 3); /* m3's achievements, through v1 */
@@ -110,7 +142,7 @@ static void waits_24_hours_from_the_accounts_start_when_that_is_later(void) {
 static void counts_a_person_once_whatever_they_hold(void) {
   unsigned char seen[64];
   const char *codes[] = {"AZ-104", "AZ-204"};
-  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 2, FACTS_CERTIFICATION, NULL, seen) == 3);
+  CHECK(facts_people(org("a"), at("2026-01-01"), codes, 2, FACTS_CERTIFICATION, NULL, seen) == 3);
 }
 
 static void stops_counting_when_a_person_leaves(void) {
@@ -130,16 +162,16 @@ static void counts_for_the_organisation_the_msa_is_associated_with_then(void) {
   const facts_org *a = org("a");
   int moved = 0;
   for (int i = 0; i < a->nholdings; i++)
-    if (facts_holding_status(a, &a->holdings[i], T("2026-10-01")) == FACTS_MOVED_AWAY) moved++;
+    if (facts_holding_status(a, &a->holdings[i], at("2026-10-01")) == FACTS_MOVED_AWAY) moved++;
   CHECK(moved == 3);
 }
 
 static void filters_by_kind(void) {
   unsigned char seen[64];
   const char *codes[] = {"TA-CLOUD"};
-  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 1, FACTS_ASSESSMENT, NULL, seen) == 1);
-  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 1, FACTS_CERTIFICATION, NULL, seen) == 0);
-  CHECK(facts_people(org("a"), T("2026-01-01"), codes, 1, FACTS_ANY, NULL, seen) == 1);
+  CHECK(facts_people(org("a"), at("2026-01-01"), codes, 1, FACTS_ASSESSMENT, NULL, seen) == 1);
+  CHECK(facts_people(org("a"), at("2026-01-01"), codes, 1, FACTS_CERTIFICATION, NULL, seen) == 0);
+  CHECK(facts_people(org("a"), at("2026-01-01"), codes, 1, FACTS_ANY, NULL, seen) == 1);
 }
 
 static void adds_overrides_in_force_for_their_competency(void) {
@@ -170,16 +202,70 @@ static void knows_when_a_result_can_next_change_by_itself(void) {
   CHECK(facts_next_change(a, T("2026-08-31T12:00:00Z")) == T("2026-09-01")); /* the move */
 }
 
+/* DP-203 holders of c as of `as_of`, with goals checked at `t`. */
+static int64_t known_people(const char *t, const char *as_of, const char *competency) {
+  unsigned char seen[64];
+  const char *codes[] = {"DP-203"};
+  facts_time ft = {T(t), T(as_of)};
+  return facts_people(org("c"), ft, codes, 1, FACTS_CERTIFICATION, competency, seen);
+}
+
+static void sees_an_event_only_once_it_is_known(void) {
+  /* 2 March: w1-w4 count (w4's departure is reported on 10 March); w5's AZ-104, earned on
+   * 1 March, is reported on 5 March. */
+  CHECK(known_people("2026-03-02", "2026-03-02", NULL) == 4);
+  CHECK(known_people("2026-03-05", "2026-03-05", NULL) == 5); /* w5 in, and counts at once */
+  CHECK(known_people("2026-03-10", "2026-03-10", NULL) == 4); /* w4's departure reported */
+}
+
+static void projects_only_what_was_known_as_of_the_evaluation(void) {
+  /* Projected to the year end as of 2 March: w2's departure was announced (not w1's, not
+   * the move of w3's MSA); w4 still counts (not reported yet), w5 is not known yet; the
+   * override was granted in advance and is in force at the year end. */
+  CHECK(known_people("2026-12-30", "2026-03-02", NULL) == 3);
+  CHECK(known_people("2026-12-30", "2026-03-02", "data") == 4);
+  /* As of 1 June: w1's departure has happened, w4's is reported, w5 counts; the move of
+   * n3 (on 1 August) is not known yet. */
+  CHECK(known_people("2026-12-30", "2026-06-01", NULL) == 2);
+  /* As of 2 August the move is known: w3 no longer counts for c ... */
+  CHECK(known_people("2026-12-30", "2026-08-02", NULL) == 1);
+  /* ... and as of 15 January nothing of it is known: neither w2's departure nor the
+   * override, not granted yet. */
+  CHECK(known_people("2026-12-30", "2026-01-15", "data") == 4);
+}
+
+static void tells_how_and_when_a_counting_holding_ends(void) {
+  const facts_org *c = org("c");
+  facts_time ft = {T("2026-03-02"), T("2026-03-02")};
+  int left = 0, unknown = 0;
+  for (int i = 0; i < c->nholdings; i++) {
+    const facts_holding *h = &c->holdings[i];
+    if (facts_holding_status(c, h, ft) != FACTS_COUNTS) continue;
+    enum facts_why why;
+    int64_t ends = facts_holding_ends(c, h, ft, &why);
+    if (ends == T("2026-05-15") && why == FACTS_LEFT) left++; /* w2 only: announced */
+    if (ends == FACTS_NO_TIME) unknown++;                      /* w1, w3, w4 */
+  }
+  CHECK(left == 1);
+  CHECK(unknown == 3);
+}
+
+static void a_known_time_is_a_time_boundary(void) {
+  const facts_org *c = org("c");
+  CHECK(facts_next_change(c, T("2026-03-04")) == T("2026-03-05")); /* w5 reported */
+  CHECK(facts_next_change(c, T("2026-03-06")) == T("2026-03-10")); /* w4 reported */
+}
+
 static void reads_right_after_analyze(void) {
   /* The store never runs ANALYZE, but an operator might: the range reads stay right. */
   sqlite3_exec(db->db, "ANALYZE", NULL, NULL, NULL);
   facts_batch *b2 = facts_batch_new();
   int64_t max;
   store_org_max(db, &max, err, sizeof err);
-  CHECK(facts_batch_load(b2, db, 1, max, NULL, err, sizeof err) == 0);
-  CHECK(facts_batch_count(b2) == 2);
+  CHECK(facts_batch_load(b2, db, 1, max, NULL, 0, NULL, NULL, err, sizeof err) == 0);
+  CHECK(facts_batch_count(b2) == 4);
   CHECK(facts_batch_org(b2, 0)->nholdings == 6 && facts_batch_org(b2, 1)->nholdings == 3);
-  CHECK(facts_batch_load(b2, db, 2, 2, NULL, err, sizeof err) == 0);
+  CHECK(facts_batch_load(b2, db, 2, 2, NULL, 0, NULL, NULL, err, sizeof err) == 0);
   CHECK(facts_batch_count(b2) == 1 && strcmp(facts_batch_org(b2, 0)->key, "b") == 0);
   facts_batch_free(b2);
 }
@@ -198,6 +284,10 @@ int main(void) {
   RUN(adds_overrides_in_force_for_their_competency);
   RUN(sums_metrics_over_month_windows);
   RUN(knows_when_a_result_can_next_change_by_itself);
+  RUN(sees_an_event_only_once_it_is_known);
+  RUN(projects_only_what_was_known_as_of_the_evaluation);
+  RUN(tells_how_and_when_a_counting_holding_ends);
+  RUN(a_known_time_is_a_time_boundary);
   RUN(reads_right_after_analyze);
   facts_batch_free(batch);
   store_close(db);

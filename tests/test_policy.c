@@ -1,15 +1,38 @@
-/* test_policy.c — policy sets: every problem named with file, line and phase; versions
- * follow the content; one policy's failure stays in its own rows. */
+/* test_policy.c — policy sets and runtimes: every problem named with file, line and phase;
+ * versions follow the content; one policy's failure stays in its own rows, and a failing
+ * goal in its own path; runtimes are reused. */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "check.h"
 #include "facts.h"
-#include "policy.h"
+#include "policy_runtime.h"
+#include "policy_set.h"
+#include "result_json.h"
 
 static char dir[256];
 static char err[1024];
+static arena mem;
+
+/* 2026-11-25T00:00:00Z */
+#define AT 1795564800
+
+static void eval(policy_runtime *rt, int i, const facts_org *o, int report, policy_outcome *out) {
+  policy_eval_args args = {{AT, AT}, report, &mem};
+  policy_runtime_eval(rt, i, o, &args, out);
+}
+
+/* The paths of an outcome as JSON, for assertions on the whole shape. */
+static const char *paths_json(const policy_outcome *out) {
+  static jsonw w;
+  jsonw_free(&w);
+  jsonw_init(&w);
+  result_json_paths(&w, out->tree);
+  jsonw_raw(&w, "", 1);
+  return w.buf;
+}
 
 static void put(const char *name, const char *src) {
   char path[512];
@@ -58,7 +81,11 @@ static void names_every_problem_with_file_line_and_phase(void) {
   CHECK_CONTAINS(file(set, "invalid")->problem, expect);
   put("invalidpath.lua", "local a = require 'attain'\nreturn a.competency {\n  id = 'invalidpath',\n"
                          "  paths = { a.path { id = 'p', levle = 'gold' } } }\n");
-  CHECK_CONTAINS(file(set, "misnamed")->problem, "competency id 'other' must match the file name");
+  snprintf(expect, sizeof expect,
+           "%s/misnamed.lua: failed to validate: competency id 'other' must match the file name "
+           "'misnamed.lua' (set id = \"misnamed\" or rename the file to other.lua)",
+           dir);
+  CHECK_STR(file(set, "misnamed")->problem, expect);
   CHECK_CONTAINS(file(set, "nothing")->problem, "the file must return a competency");
   policy_set_unref(set);
   /* A problem in a nested constructor names its line. */
@@ -87,33 +114,93 @@ static void versions_follow_the_content(void) {
 
 static void a_failing_policy_fails_alone(void) {
   put("good.lua", GOOD("good"));
-  put("boom.lua", "local a = require 'attain'\nreturn a.competency { id = 'boom', name = 'Boom',\n"
-                  "  paths = { a.path { id = 'p', level = 'silver',\n"
-                  "    a.goal { label = 'x', need = 1, measure = function(org)\n"
-                  "      return org.nothing.here end } } } }\n");
+  put("broken.lua", "local a = require 'attain'\nreturn a.competency { id = 'broken', name = 'B',\n"
+                    "  paths = { a.path { id = 'p', level = 'silver', 42 } } }\n");
   policy_set *set;
   policy_runtime *rt;
   CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
-  CHECK(policy_runtime_new(&rt, set, err, sizeof err) == 0);
+  CHECK(policy_runtime_take(&rt, set, err, sizeof err) == 0);
   facts_org org = {.oid = 1, .key = "acme"};
-  jsonw w;
-  jsonw_init(&w);
-  policy_eval_args args = {1795564800, 1795564800, POLICY_REPORT_PATHS};
   for (int i = 0; i < set->nfiles; i++) {
-    policy_result res;
-    jsonw_reset(&w);
-    policy_runtime_eval(rt, i, &org, &args, &w, &res);
-    if (strcmp(set->files[i].stem, "boom") == 0) {
-      CHECK(res.failed);
-      CHECK_CONTAINS(res.error, "boom.lua:5: failed to run:");
+    policy_outcome res;
+    eval(rt, i, &org, POLICY_REPORT_PATHS, &res);
+    if (strcmp(set->files[i].stem, "broken") == 0) {
+      CHECK(res.failed && !res.tree);
+      CHECK_CONTAINS(res.error, "broken.lua:3: failed to validate: a.path: goal #1 is not a goal");
     } else {
-      CHECK(!res.failed && res.level == POLICY_LEVEL_SILVER);
-      CHECK_CONTAINS(w.buf, "\"have\":1,\"need\":1,\"met\":true");
+      CHECK(!res.failed && res.level == RESULT_LEVEL_SILVER && !res.error[0]);
+      CHECK_CONTAINS(paths_json(&res), "\"have\":1,\"need\":1,\"met\":true");
     }
   }
-  jsonw_free(&w);
-  policy_runtime_free(rt);
+  policy_runtime_give(rt);
   policy_set_unref(set);
+  unput("broken.lua");
+}
+
+/* A custom goal that fails at run time fails its path only: the silver reached by another
+ * path stands, the error names the goal's line, and every goal is still shown. */
+#define GOLD_FAILS                                                                          \
+  "local a = require 'attain'\n"                                                            \
+  "return a.competency { id = 'mixed', name = 'Mixed',\n"                                   \
+  "  paths = {\n"                                                                           \
+  "    a.path { id = 's', level = 'silver',\n"                                              \
+  "      a.goal { label = 'one', need = 1, measure = function() return 1 end } },\n"        \
+  "    a.path { id = 'g', level = 'gold',\n"                                                \
+  "      a.goal { label = 'one too', need = 1, measure = function() return 1 end },\n"      \
+  "      a.goal { label = 'points', need = 5, measure = function(org)\n"                    \
+  "        return org.nothing.here end } } } }\n"
+
+static void a_failing_goal_fails_its_path_not_the_competency(void) {
+  put("mixed.lua", GOLD_FAILS);
+  policy_set *set;
+  policy_runtime *rt;
+  CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
+  CHECK(set->nproblems == 0);
+  CHECK(policy_runtime_take(&rt, set, err, sizeof err) == 0);
+  int i = policy_set_find(set, "mixed");
+  facts_org org = {.oid = 1, .key = "acme"};
+  char expect[512];
+  snprintf(expect, sizeof expect,
+           "%s/mixed.lua:9: failed to run: attempt to index a nil value (field 'nothing')", dir);
+  policy_outcome res;
+  eval(rt, i, &org, POLICY_REPORT_LEVEL, &res);
+  CHECK(!res.failed && res.level == RESULT_LEVEL_SILVER && res.error_level == RESULT_LEVEL_GOLD);
+  CHECK_STR(res.error, expect);
+  eval(rt, i, &org, POLICY_REPORT_EXPLAIN, &res);
+  CHECK(!res.failed && res.level == RESULT_LEVEL_SILVER && res.error_level == RESULT_LEVEL_GOLD);
+  CHECK_STR(res.error, expect);
+  char json[2048];
+  snprintf(json, sizeof json,
+           "[{\"id\":\"s\",\"level\":\"silver\",\"met\":true,\"goals\":[{\"kind\":\"custom\","
+           "\"label\":\"one\",\"have\":1,\"need\":1,\"met\":true}]},"
+           "{\"id\":\"g\",\"level\":\"gold\",\"met\":false,\"error\":\"%s\",\"goals\":["
+           "{\"kind\":\"custom\",\"label\":\"one too\",\"have\":1,\"need\":1,\"met\":true},"
+           "{\"kind\":\"custom\",\"label\":\"points\",\"have\":null,\"need\":5,\"met\":false,"
+           "\"error\":\"%s\"}]}]",
+           expect, expect);
+  CHECK_STR(paths_json(&res), json);
+  policy_runtime_give(rt);
+  policy_set_unref(set);
+  unput("mixed.lua");
+}
+
+/* The runtime that validated a set serves its first evaluation; one given back is taken
+ * again (the policies are not compiled once more). */
+static void reuses_runtimes(void) {
+  put("good.lua", GOOD("good"));
+  policy_set *set;
+  policy_runtime *a, *b, *c;
+  CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
+  policy_runtime *validated = set->pool;
+  CHECK(validated != NULL);
+  CHECK(policy_runtime_take(&a, set, err, sizeof err) == 0 && a == validated);
+  CHECK(policy_runtime_take(&b, set, err, sizeof err) == 0 && b != a);
+  policy_runtime_give(a);
+  CHECK(policy_runtime_take(&c, set, err, sizeof err) == 0 && c == a);
+  CHECK(set->refs == 3); /* the loader's and two runtimes' */
+  policy_runtime_give(b);
+  policy_runtime_give(c);
+  policy_set_unref(set); /* frees the set and both runtimes (ASan would see a leak) */
 }
 
 /* The facts object a custom measure receives: its fields, its methods, and a method
@@ -123,7 +210,8 @@ static void the_facts_object_checks_its_receiver(void) {
       "local a = require 'attain'\nreturn a.competency { id = 'probe', name = 'Probe',\n"
       "  paths = { a.path { id = 'p', level = 'silver',\n"
       "    a.goal { label = 'x', need = 1, measure = function(org, now)\n"
-      "      assert(org.id == 'acme' and org.now == now and org.nothing == nil and org[1] == nil)\n"
+      "      assert(org.id == 'acme' and org.now == now and org.as_of == now)\n"
+      "      assert(org.nothing == nil and org[1] == nil)\n"
       "      return org:metric_sum('m', 2) + org:people({ 'AZ-104' }) end } } } }\n");
   put("forged.lua",
       "local a = require 'attain'\nreturn a.competency { id = 'forged', name = 'Forged',\n"
@@ -133,27 +221,22 @@ static void the_facts_object_checks_its_receiver(void) {
   policy_set *set;
   policy_runtime *rt;
   CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
-  CHECK(policy_runtime_new(&rt, set, err, sizeof err) == 0);
+  CHECK(policy_runtime_take(&rt, set, err, sizeof err) == 0);
   facts_metric m[] = {{"m", 2026 * 12 + 9, 2.5}, {"m", 2026 * 12 + 10, 1.5}};
   facts_org org = {.oid = 1, .key = "acme", .metrics = m, .nmetrics = 2};
-  jsonw w;
-  jsonw_init(&w);
-  policy_eval_args args = {1795564800, 1795564800, POLICY_REPORT_PATHS}; /* 2026-11-25 */
   for (int i = 0; i < set->nfiles; i++) {
-    policy_result res;
-    jsonw_reset(&w);
-    policy_runtime_eval(rt, i, &org, &args, &w, &res);
+    policy_outcome res;
+    eval(rt, i, &org, POLICY_REPORT_PATHS, &res);
     if (strcmp(set->files[i].stem, "probe") == 0) {
-      CHECK(!res.failed);
-      CHECK_CONTAINS(w.buf, "\"have\":4,");
+      CHECK(!res.failed && !res.error[0]);
+      CHECK_CONTAINS(paths_json(&res), "\"have\":4,");
     } else if (strcmp(set->files[i].stem, "forged") == 0) {
-      CHECK(res.failed);
+      CHECK(!res.failed); /* the goal's path fails, not the policy */
       CHECK_CONTAINS(res.error, "forged.lua:5: failed to run:");
       CHECK_CONTAINS(res.error, "attain.Facts expected, got table");
     }
   }
-  jsonw_free(&w);
-  policy_runtime_free(rt);
+  policy_runtime_give(rt);
   policy_set_unref(set);
   unput("probe.lua");
   unput("forged.lua");
@@ -178,27 +261,23 @@ static void every_policy_function_runs_under_the_budget(void) {
   policy_set *set;
   policy_runtime *rt;
   CHECK(policy_set_load(&set, dir, &lim, err, sizeof err) == 0);
-  CHECK(policy_runtime_new(&rt, set, err, sizeof err) == 0);
+  CHECK(policy_runtime_take(&rt, set, err, sizeof err) == 0);
   facts_org org = {.oid = 1, .key = "acme"};
-  jsonw w;
-  jsonw_init(&w);
+  /* A spent budget is not a goal's failure: it ends the whole evaluation. */
   const char *budget = ":2: failed to run: instruction budget exceeded (100000 instructions)";
   for (int i = 0; i < set->nfiles; i++) {
     const char *stem = set->files[i].stem;
-    policy_result res;
-    policy_eval_args level = {1795564800, 1795564800, POLICY_REPORT_LEVEL};
-    policy_eval_args explain = {1795564800, 1795564800, POLICY_REPORT_EXPLAIN};
+    policy_outcome res;
     int64_t end = 0;
     if (strcmp(stem, "measure") == 0) {
-      policy_runtime_eval(rt, i, &org, &level, &w, &res);
+      eval(rt, i, &org, POLICY_REPORT_LEVEL, &res);
       CHECK(res.failed);
       CHECK_CONTAINS(res.error, budget);
       CHECK_CONTAINS(res.error, "measure.lua");
     } else if (strcmp(stem, "detail") == 0) {
-      policy_runtime_eval(rt, i, &org, &level, &w, &res); /* the detail is not called */
-      CHECK(!res.failed && res.level == POLICY_LEVEL_SILVER);
-      jsonw_reset(&w);
-      policy_runtime_eval(rt, i, &org, &explain, &w, &res);
+      eval(rt, i, &org, POLICY_REPORT_LEVEL, &res); /* the detail is not called */
+      CHECK(!res.failed && res.level == RESULT_LEVEL_SILVER);
+      eval(rt, i, &org, POLICY_REPORT_EXPLAIN, &res);
       CHECK(res.failed);
       CHECK_CONTAINS(res.error, budget);
       CHECK_CONTAINS(res.error, "detail.lua");
@@ -208,8 +287,7 @@ static void every_policy_function_runs_under_the_budget(void) {
       CHECK_CONTAINS(err, "renewal.lua");
     }
   }
-  jsonw_free(&w);
-  policy_runtime_free(rt);
+  policy_runtime_give(rt);
   policy_set_unref(set);
   unput("measure.lua");
   unput("detail.lua");
@@ -236,10 +314,14 @@ int main(void) {
   snprintf(cmd, sizeof cmd, "rm -f %s/*.lua", dir);
   if (system(cmd)) return 1;
   RUN(versions_follow_the_content);
+  arena_init(&mem);
   RUN(a_failing_policy_fails_alone);
+  RUN(a_failing_goal_fails_its_path_not_the_competency);
+  RUN(reuses_runtimes);
   RUN(the_facts_object_checks_its_receiver);
   RUN(every_policy_function_runs_under_the_budget);
   RUN(refuses_a_directory_without_policies);
+  arena_free(&mem);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   if (system(cmd)) return 1;
   return check_report();

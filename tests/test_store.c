@@ -101,17 +101,17 @@ static int base_facts(store *s, char *e, size_t n) {
   int rc = 0;
   rc |= store_org_put(s, "a", (store_opt_text){1, "A"}, e, n);
   rc |= store_org_put(s, "b", (store_opt_text){1, "B"}, e, n);
-  store_user_rec u1 = {"u1", "a", {1, "Ana"}, {0, 0}, {0, 0}};
-  store_user_rec u2 = {"u2", "b", {1, "Bo"}, {0, 0}, {0, 0}};
+  store_user_rec u1 = {"u1", "a", {1, "Ana"}, {0, 0}, {0, 0}, STORE_NO_TIME};
+  store_user_rec u2 = {"u2", "b", {1, "Bo"}, {0, 0}, {0, 0}, STORE_NO_TIME};
   rc |= store_user_put(s, &u1, e, n);
   rc |= store_user_put(s, &u2, e, n);
-  rc |= store_link_put(s, "m1", "u1", 1000, e, n);
+  rc |= store_link_put(s, "m1", "u1", 1000, STORE_NO_TIME, e, n);
   return rc;
 }
 
-static int move_msa(store *s, char *e, size_t n) { return store_link_put(s, "m1", "u2", 5000, e, n); }
-static int relink_same(store *s, char *e, size_t n) { return store_link_put(s, "m1", "u2", 7000, e, n); }
-static int insert_between(store *s, char *e, size_t n) { return store_link_put(s, "m1", "u2", 3000, e, n); }
+static int move_msa(store *s, char *e, size_t n) { return store_link_put(s, "m1", "u2", 5000, STORE_NO_TIME, e, n); }
+static int relink_same(store *s, char *e, size_t n) { return store_link_put(s, "m1", "u2", 7000, STORE_NO_TIME, e, n); }
+static int insert_between(store *s, char *e, size_t n) { return store_link_put(s, "m1", "u2", 3000, STORE_NO_TIME, e, n); }
 
 static void keeps_msa_association_history(void) {
   const char *p;
@@ -139,11 +139,11 @@ static void keeps_msa_association_history(void) {
 }
 
 static int user_moves(store *s, char *e, size_t n) {
-  store_user_rec u = {"u1", "b", {0, 0}, {0, 0}, {0, 0}};
+  store_user_rec u = {"u1", "b", {0, 0}, {0, 0}, {0, 0}, STORE_NO_TIME};
   return store_user_put(s, &u, e, n);
 }
 static int user_leaves(store *s, char *e, size_t n) {
-  store_user_rec u = {"u1", NULL, {0, 0}, {0, 0}, {1, 9000}};
+  store_user_rec u = {"u1", NULL, {0, 0}, {0, 0}, {1, 9000}, STORE_NO_TIME};
   return store_user_put(s, &u, e, n);
 }
 
@@ -180,7 +180,7 @@ static void store_queries_stay_right_after_analyze(void) {
   CHECK(store_tx(s, run_ops, &o, err, sizeof err) == 0);
   CHECK(query_int(s, "SELECT ended FROM msa_link WHERE started = 1000") == 3000);
   CHECK(query_int(s, "SELECT ended FROM msa_link WHERE started = 3000") == 5000);
-  CHECK(query_int(s, "SELECT count(*) FROM sqlite_stat1") >= 0);
+  CHECK(query_int(s, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'msa_link'") >= 1);
   store_close(s);
   testdb_remove(p);
 }
@@ -210,6 +210,9 @@ static void the_known_sqlite_bug_needs_an_in_list(void) {
   int in_list = count_rows(db, "SELECT count(*) FROM t WHERE u = 3 AND c IN ('A','B') AND e <= 50");
   fprintf(stderr, "  sqlite %s: IN + range after ANALYZE counts %d (right answer 0)%s\n",
           sqlite3_libversion(), in_list, in_list ? ": this SQLite has the bug" : "");
+  /* On Debian 12's SQLite the repro must reproduce: it is why the store's queries avoid the
+   * shape (docs/store.md). Another SQLite may have it fixed. */
+  if (sqlite3_libversion_number() == 3040001) CHECK(in_list == 1);
   CHECK(count_rows(db, "SELECT count(*) FROM t WHERE u = 3 AND c = 'A' AND e <= 50") == 0);
   CHECK(count_rows(db, "SELECT count(*) FROM t WHERE u = 3 AND c = 'B' AND e <= 50") == 0);
   sqlite3_close(db);
@@ -272,7 +275,7 @@ static void migrates_a_version_3_database_keeping_its_rows(void) {
   CHECK(query_int(s, "SELECT count(*) FROM result WHERE competency = 'devops'") == 0);
   CHECK(sqlite3_exec(s->db, "INSERT INTO result VALUES (1, 'x', 'v', NULL, NULL)", NULL, NULL,
                      NULL) == SQLITE_CONSTRAINT_CHECK);
-  CHECK(sqlite3_exec(s->db, "INSERT INTO achievement VALUES (1, 'X', 1, 'course', NULL)", NULL,
+  CHECK(sqlite3_exec(s->db, "INSERT INTO achievement(mid, code, earned, kind) VALUES (1, 'X', 1, 'course')", NULL,
                      NULL, NULL) == SQLITE_CONSTRAINT_CHECK);
   CHECK(sqlite3_exec(s->db, "INSERT INTO status VALUES (1, 'devops', 'gold', 1, NULL)", NULL, NULL,
                      NULL) == SQLITE_CONSTRAINT_CHECK);

@@ -15,10 +15,13 @@ local time = require "attain.time"
 -- The host runs evaluate, level, explain and membership_end without the
 -- instruction budget (sandbox_pcall_trusted): their work is bounded by the
 -- plan and the facts. Every policy function they reach is called through
--- `budgeted`, which runs it under the budget; nothing else of a policy's is
--- ever called from them (plans hold only strings, numbers, stdlib tables and
--- those functions, all checked when the competency was made).
-local budgeted = require("attain.sandbox").call
+-- `budgeted` or `protected`, which run it under the budget (`protected` also
+-- catches its ordinary errors, so a failing measure fails its path only);
+-- nothing else of a policy's is ever called from them (plans hold only
+-- strings, numbers, stdlib tables and those functions, all checked when the
+-- competency was made).
+local sandbox = require "attain.sandbox"
+local budgeted, protected = sandbox.call, sandbox.pcall
 
 local M = {}
 
@@ -109,11 +112,14 @@ local function fetch_latest(m, org)
   return org:metric_latest(m.metric) or 0
 end
 
+-- A custom measure that fails (raises, or returns no number) fails the goals
+-- that read it, and their paths; the rest of the competency is still evaluated.
 local function fetch_custom(m, org)
-  local have = budgeted(m.measure, org, org.now, m.competency)
+  local ok, have = protected(m.measure, org, org.now, m.competency)
+  if not ok then return nil, have end
   if type(have) ~= "number" or have ~= have then
-    error(format("%sa.goal '%s': measure returned %s, expected a number",
-      m.where, m.label, show(have)), 0)
+    return nil, format("%sa.goal '%s': measure returned %s, expected a number",
+      m.where, m.label, show(have))
   end
   return have
 end
@@ -145,7 +151,7 @@ end
 
 -- Compiles a goal spec into a node; leaf measures are shared through `slots`.
 local function compile(spec, cid, plan, slots)
-  local node = { label = spec.label, need = spec.need, op = spec.op }
+  local node = { label = spec.label, need = spec.need, op = spec.op, kind = spec.kind }
   if spec.children then
     local children = {}
     for i = 1, #spec.children do
@@ -332,66 +338,101 @@ end
 -- Evaluation
 
 ---@class attain.GoalResult
+---@field kind attain.GoalKind
 ---@field label string
----@field have number
+---@field have number 0 when `error` is set
 ---@field need number
 ---@field met boolean
+---@field error? string its measure failed: "file:line: message" (never met)
 ---@field detail? any only from `explain`
+---@field detail_error? string only from `explain`: its detail function failed
 
 ---@class attain.PathResult
 ---@field id string
 ---@field level attain.Level
 ---@field met boolean
+---@field error? string a goal of it failed: the first goal's error (never met)
 ---@field goals attain.GoalResult[]
 
 ---@class attain.Result
 ---@field level attain.Level? "gold" if a gold path is met, else "silver" if a silver path is met, else nil
 ---@field paths attain.PathResult[] in declaration order
 
--- have of a node: its measure's value, or for a combinator how many children are met.
+-- have of a node: its measure's value, or for a combinator how many children
+-- are met; nil and the error when a measure it reads failed.
 local have_of
-local function count_met(node, vals)
+local function count_met(node, vals, errs)
   local children, met = node.children, 0
   for i = 1, #children do
     local ch = children[i]
-    if have_of(ch, vals) >= ch.need then met = met + 1 end
+    local have, err = have_of(ch, vals, errs)
+    if err then return nil, err end
+    if have >= ch.need then met = met + 1 end
   end
   return met
 end
-have_of = function(n, vals)
-  if n.slot then return vals[n.slot] end
-  return count_met(n, vals)
+have_of = function(n, vals, errs)
+  local slot = n.slot
+  if slot then
+    if errs and errs[slot] then return nil, errs[slot] end
+    return vals[slot]
+  end
+  return count_met(n, vals, errs)
 end
 
+-- Every measure's value, and (nil when none failed) the errors by slot.
 local function measure_all(plan, org)
-  local measures, vals = plan.measures, plan.blank_vals()
+  local measures, vals, errs = plan.measures, plan.blank_vals(), nil
   for i = 1, #measures do
     local m = measures[i]
-    vals[i] = m.fetch(m, org)
+    local v, err = m.fetch(m, org)
+    if err then
+      errs = errs or {}
+      errs[i], v = err, 0
+    end
+    vals[i] = v
   end
-  return vals
+  return vals, errs
 end
 
+-- Whether path p is met, or nil and the error of its first failing goal.
+local function path_met(p, vals, errs)
+  local nodes, met = p.nodes, true
+  for j = 1, #nodes do
+    local n = nodes[j]
+    local have, err = have_of(n, vals, errs)
+    if err then return nil, err end
+    if have < n.need then met = false end
+  end
+  return met
+end
+
+local RANK = { silver = 1, gold = 2 }
+
 --- Evaluates a competency for one organisation as of `org.now` (R2, R4, R9).
---- Every goal of every path is evaluated, so progress is complete.
+--- Every goal of every path is evaluated, so progress is complete. A goal
+--- whose measure fails makes its path fail (`error`, never met); the level is
+--- the highest of the met paths.
 ---@param c attain.Competency
 ---@param org attain.Facts
 ---@return attain.Result
 function M.evaluate(c, org)
   local plan = plan_of(c, "attain.evaluate")
-  local vals = measure_all(plan, org)
+  local vals, errs = measure_all(plan, org)
   local ppaths, out, silver, gold = plan.paths, plan.blank_paths(), false, false
   for i = 1, #ppaths do
     local p = ppaths[i]
-    local nodes, results, met = p.nodes, p.blank(), true
+    local nodes, results, met, perr = p.nodes, p.blank(), true, nil
     for j = 1, #nodes do
       local n = nodes[j]
-      local have = have_of(n, vals)
-      local ok = have >= n.need
-      results[j] = { label = n.label, have = have, need = n.need, met = ok }
+      local have, err = have_of(n, vals, errs)
+      local ok = not err and have >= n.need
+      results[j] = { kind = n.kind, label = n.label, have = have or 0, need = n.need, met = ok,
+                     error = err }
       if not ok then met = false end
+      perr = perr or err
     end
-    out[i] = { id = p.id, level = p.level, met = met, goals = results }
+    out[i] = { id = p.id, level = p.level, met = met, error = perr, goals = results }
     if met then
       if p.level == "gold" then gold = true else silver = true end
     end
@@ -400,35 +441,55 @@ function M.evaluate(c, org)
 end
 
 --- The level reached, without the progress report: what a sweep needs. Same
---- answer as `evaluate(c, org).level`, computed with one table allocation.
+--- level as `evaluate(c, org).level`. When a path failed, also the highest
+--- level of a failed path and the first path error (in declaration order):
+--- a level the failure may hide.
 ---@param c attain.Competency
 ---@param org attain.Facts
----@return attain.Level?
+---@return attain.Level? level
+---@return attain.Level? error_level
+---@return string? error
 function M.level(c, org)
   local plan = plan_of(c, "attain.level")
-  local vals = measure_all(plan, org)
+  local vals, errs = measure_all(plan, org)
   local ppaths, silver = plan.paths, false
-  for i = 1, #ppaths do
-    local p = ppaths[i]
-    if p.level == "gold" or not silver then
-      local nodes, met = p.nodes, true
-      for j = 1, #nodes do
-        local n = nodes[j]
-        if have_of(n, vals) < n.need then met = false break end
-      end
-      if met then
-        if p.level == "gold" then return "gold" end
-        silver = true
+  if not errs then
+    for i = 1, #ppaths do
+      local p = ppaths[i]
+      if p.level == "gold" or not silver then
+        local nodes, met = p.nodes, true
+        for j = 1, #nodes do
+          local n = nodes[j]
+          if have_of(n, vals) < n.need then met = false break end
+        end
+        if met then
+          if p.level == "gold" then return "gold" end
+          silver = true
+        end
       end
     end
+    return silver and "silver" or nil
   end
-  return silver and "silver" or nil
+  local best, err_rank, first = 0, 0, nil
+  for i = 1, #ppaths do
+    local p = ppaths[i]
+    local met, err = path_met(p, vals, errs)
+    if err then
+      first = first or err
+      if RANK[p.level] > err_rank then err_rank = RANK[p.level] end
+    elseif met and RANK[p.level] > best then
+      best = RANK[p.level]
+    end
+  end
+  local names = { "silver", "gold" }
+  return names[best], names[err_rank], first
 end
 
 -- Monthly values of a metric over the window, oldest first, derived from
--- window sums: value(k months back) = sum(k + 1) - sum(k).
+-- window sums: value(k months back) = sum(k + 1) - sum(k). Windows end with
+-- the month of org.as_of (what is known), also in a renewal projection.
 local function monthly(org, metric, months)
-  local last = month_index(org.now)
+  local last = month_index(org.as_of)
   local values, prev = {}, 0
   for k = 1, months do
     local s = org:metric_sum(metric, k)
@@ -438,18 +499,20 @@ local function monthly(org, metric, months)
   return values
 end
 
-local function explain_node(n, vals, plan, org)
-  local r = { label = n.label, need = n.need }
+local function explain_node(n, vals, errs, plan, org)
+  local r = { kind = n.kind, label = n.label, need = n.need }
   if n.children then
     local sub = {}
     for i = 1, #n.children do
-      sub[i] = explain_node(n.children[i], vals, plan, org)
+      sub[i] = explain_node(n.children[i], vals, errs, plan, org)
     end
-    r.have = count_met(n, vals)
+    local have, err = count_met(n, vals, errs)
+    r.have, r.error = have or 0, err
     r.detail = sub
   else
     local m = plan.measures[n.slot]
-    r.have = vals[n.slot]
+    local have, err = have_of(n, vals, errs)
+    r.have, r.error = have or 0, err
     if m.op == "people" then
       r.detail = org:people_detail(m.codes, m.kind, m.competency)
     elseif m.op == "sum" or m.op == "avg" then
@@ -457,10 +520,11 @@ local function explain_node(n, vals, plan, org)
     elseif m.op == "latest" then
       r.detail = { metric = m.metric, latest = org:metric_latest(m.metric), values = {} }
     elseif n.detail then
-      r.detail = budgeted(n.detail, org, org.now, m.competency)
+      local ok, detail = protected(n.detail, org, org.now, m.competency)
+      if ok then r.detail = detail else r.detail_error = detail end
     end
   end
-  r.met = r.have >= n.need
+  r.met = not r.error and r.have >= n.need
   return r
 end
 
@@ -468,21 +532,23 @@ end
 --- `org:people_detail` table; for revenue/usage/customers goals
 --- `{ metric, months, values = { {period = "YYYY-MM", value}... } }` (oldest first);
 --- for seats `{ metric, latest = number|nil, values = {} }`; for combinators the
---- sub-goal results; for custom goals what their `detail` function returns (or nil).
+--- sub-goal results; for custom goals what their `detail` function returns (or nil;
+--- `detail_error` when it failed).
 ---@param c attain.Competency
 ---@param org attain.Facts
 ---@return attain.Result
 function M.explain(c, org)
   local plan = plan_of(c, "attain.explain")
-  local vals = measure_all(plan, org)
+  local vals, errs = measure_all(plan, org)
   local out, silver, gold = {}, false, false
   for i, p in ipairs(plan.paths) do
-    local results, met = {}, true
+    local results, met, perr = {}, true, nil
     for j, n in ipairs(p.nodes) do
-      results[j] = explain_node(n, vals, plan, org)
+      results[j] = explain_node(n, vals, errs, plan, org)
       if not results[j].met then met = false end
+      perr = perr or results[j].error
     end
-    out[i] = { id = p.id, level = p.level, met = met, goals = results }
+    out[i] = { id = p.id, level = p.level, met = met, error = perr, goals = results }
     if met then
       if p.level == "gold" then gold = true else silver = true end
     end

@@ -16,4 +16,14 @@ function M.call(f, ...)
   return f(...)
 end
 
+--- Like `call`, and catches an ordinary error of `f`: returns false and the
+--- message ("file:line: message"), or true and f's results. A spent budget
+--- is never caught.
+---@param f function
+---@return boolean ok
+---@return any ...
+function M.pcall(f, ...)
+  return pcall(f, ...)
+end
+
 return M

@@ -23,8 +23,9 @@ expect_eq "... none is no row (every organisation has its evaluation row)" \
   "$(sqlite3 a.db 'SELECT count(*) FROM result WHERE level IS NULL')/$(sqlite3 a.db 'SELECT count(*) FROM evaluation')" 0/6
 expect_eq "the stored results name the policy set version" \
   "$(sqlite3 a.db 'SELECT count(DISTINCT policy) FROM result')" 1
-"$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-26 --json > next-day.jsonl 2>/dev/null
-expect_eq "re-evaluating replaces results instead of adding rows" "$(sqlite3 a.db 'SELECT count(*) FROM result')" \
+cp a.db n.db # (a.db stays at 2026-11-25: evaluations only move forward in time)
+"$ATTAIN" --db n.db --policies "$P" eval --at 2026-11-26 --json > next-day.jsonl 2>/dev/null
+expect_eq "re-evaluating replaces results instead of adding rows" "$(sqlite3 n.db 'SELECT count(*) FROM result')" \
   "$(grep -c '"at":"[^"]*","level":"\(silver\|gold\)"' next-day.jsonl)"
 
 # A policy directory with one broken policy of each kind next to good ones.

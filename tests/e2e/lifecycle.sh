@@ -8,9 +8,10 @@ P="$ATTAIN_SOURCE_DIR/policies"
 W="$ATTAIN_SOURCE_DIR/examples/walkthrough"
 fresh() { rm -f t.db*; "$ATTAIN" --db t.db init >/dev/null; }
 a() { "$ATTAIN" --db t.db --policies "$P" "$@"; }
-# level ORG TIME -> the cloud-platform level (or null) from eval --json
-level() { a eval --org "$1" --at "$2" --json 2>/dev/null | grep '"competency":"cloud-platform"' | sed 's/^[^}]*"at":"[^"]*","level":\([^,]*\),.*/\1/'; }
-state() { a eval --org "$1" --at "$2" --json 2>/dev/null | grep '"competency":"cloud-platform"' | sed 's/.*"state":"\([^"]*\)".*/\1/'; }
+# level ORG TIME -> the cloud-platform level (or null) as of TIME, from status --json (a
+# replay that writes nothing: eval only moves forward in time)
+level() { a status "$1" --at "$2" --json 2>/dev/null | grep '"competency":"cloud-platform"' | sed 's/^[^}]*"at":"[^"]*","level":\([^,]*\),.*/\1/'; }
+state() { a status "$1" --at "$2" --json 2>/dev/null | grep '"competency":"cloud-platform"' | sed 's/.*"state":"\([^"]*\)".*/\1/'; }
 # An organisation with revenue and two certified people (c1 AZ-104, c2 AZ-204).
 base() { # ORG
   local o=$1

@@ -161,11 +161,15 @@ return a.competency { id = "memory", name = "Memory",
                      evaluate("syntax").error)
   end)
 
-  it("reports a runtime error in a custom measure with file and line", function()
+  it("reports a runtime error in a custom measure with file and line, in its path", function()
     local r = evaluate("runtime")
-    assert.are.equal(dir .. "/runtime.lua:5: failed to run: attempt to index a nil value (field 'nothing')", r.error)
-    assert.is_nil(r.paths)
+    local why = dir .. "/runtime.lua:5: failed to run: attempt to index a nil value (field 'nothing')"
+    assert.are.equal(why, r.error)
     assert.is_nil(r.level)
+    assert.are.equal(why, r.paths[1].error)
+    assert.is_false(r.paths[1].met)
+    assert.are.equal(why, r.paths[1].goals[1].error)
+    assert.is_nil(r.paths[1].goals[1].have)
   end)
 
   it("stops an endless loop in a custom measure at the instruction budget, with file and line", function()

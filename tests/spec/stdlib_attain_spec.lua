@@ -37,10 +37,10 @@ describe("attain (the module policies require)", function()
       metrics = { azure_consumed_revenue = { ["2026-01"] = 1500, ["2026-06"] = 20000 } } }
     local r = a.evaluate(c, org)
     assert.are.equal("silver", r.level)
-    assert.are.same({ label = "2 certified people (AZ-104, AZ-204, AZ-305)", have = 2, need = 2, met = true },
-      r.paths[1].goals[1])
-    assert.are.same({ label = "revenue azure_consumed_revenue over 12 months ≥ 60000", have = 21500,
-      need = 60000, met = false }, r.paths[2].goals[2])
+    assert.are.same({ kind = "certified", label = "2 certified people (AZ-104, AZ-204, AZ-305)", have = 2,
+      need = 2, met = true }, r.paths[1].goals[1])
+    assert.are.same({ kind = "revenue", label = "revenue azure_consumed_revenue over 12 months ≥ 60000",
+      have = 21500, need = 60000, met = false }, r.paths[2].goals[2])
   end)
 
   it("does not count an achievement earned less than 24 hours ago (R6, via the facts)", function()

@@ -83,7 +83,8 @@ describe("attain goals", function()
       local org = fake.new { holdings = fake.concat(
         fake.people(2, "AZ-104"), fake.people(2, "AZ-204"), fake.people(1, "AZ-305", "certification", 5)) }
       local r = eval(a.certified { people = 4, codes = AZ }, org)
-      assert.are.same({ label = "4 certified people (AZ-104, AZ-204, AZ-305)", have = 3, need = 4, met = false }, r)
+      assert.are.same({ kind = "certified", label = "4 certified people (AZ-104, AZ-204, AZ-305)", have = 3,
+                        need = 4, met = false }, r)
       assert.are.equal("people AZ-104,AZ-204,AZ-305 certification test", org.calls[1])
     end)
 
@@ -118,7 +119,8 @@ describe("attain goals", function()
     it("meets a threshold when have equals need", function()
       local org = fake.new { now = "2026-03-15", metrics = metrics }
       local r = eval(a.revenue { metric = "m", months = 3, at_least = 105 }, org)
-      assert.are.same({ label = "revenue m over 3 months ≥ 105", have = 105, need = 105, met = true }, r)
+      assert.are.same({ kind = "revenue", label = "revenue m over 3 months ≥ 105", have = 105, need = 105,
+                        met = true }, r)
       assert.is_false(eval(a.revenue { metric = "m", months = 3, at_least = 106 }, org).met)
     end)
 
@@ -149,7 +151,7 @@ describe("attain goals", function()
     local dp100 = a.certified { people = 1, codes = { "DP-100" } }
 
     it("meets any-of when one sub-goal is met, reporting how many are", function()
-      assert.are.same({ label = "any of [1 certified person (DP-203); 1 certified person (DP-100)]",
+      assert.are.same({ kind = "any", label = "any of [1 certified person (DP-203); 1 certified person (DP-100)]",
         have = 1, need = 1, met = true }, eval(a.any { dp203, dp100 }, org))
     end)
 
@@ -181,11 +183,28 @@ describe("attain goals", function()
       assert.are.same({ "fabrikam", fake.t("2026-03-15"), "points" }, seen)
     end)
 
-    it("fails with the goal's line when measure returns something other than a number", function()
+    it("fails the goal (and its path) with the goal's line when measure returns something other than a number", function()
       local g = a.goal { label = "bad", need = 1, measure = function() return "lots" end }
-      local ok, e = pcall(eval, g, fake.new {})
-      assert.is_false(ok)
-      assert.matches("^.*stdlib_goals_spec%.lua:%d+: a%.goal 'bad': measure returned 'lots', expected a number$", e)
+      local r = eval(g, fake.new {})
+      assert.is_false(r.met)
+      assert.are.equal(0, r.have)
+      assert.matches("^.*stdlib_goals_spec%.lua:%d+: a%.goal 'bad': measure returned 'lots', expected a number$", r.error)
+    end)
+
+    it("fails the goal when measure raises, and the rest of the competency is still evaluated", function()
+      local c = a.competency { id = "c", name = "C", paths = {
+        a.path { id = "s", level = "silver", a.goal { label = "ok", need = 1, measure = function() return 1 end } },
+        a.path { id = "g", level = "gold", a.goal { label = "boom", need = 1, measure = function() error("boom") end } } } }
+      local r = a.evaluate(c, fake.new {})
+      assert.are.equal("silver", r.level)
+      assert.is_true(r.paths[1].met)
+      assert.is_nil(r.paths[1].error)
+      assert.is_false(r.paths[2].met)
+      assert.matches("stdlib_goals_spec%.lua:%d+: boom$", r.paths[2].error)
+      local level, error_level, first = a.level(c, fake.new {})
+      assert.are.equal("silver", level)
+      assert.are.equal("gold", error_level)
+      assert.are.equal(r.paths[2].error, first)
     end)
   end)
 

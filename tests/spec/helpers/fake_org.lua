@@ -2,8 +2,9 @@
 --
 -- It applies simplified program rules so specs can set up situations
 -- directly: a holding counts unless it has a `reason` (excluded with that
--- reason), its `counts_from` (default earned + 24 h) is after `now`
--- ("earned less than 24 hours ago"), or it has expired (`expires` <= now).
+-- reason code), its `counts_from` (default earned + 24 h) is after `now`
+-- ("earned_recently"), or it has expired (`expires` <= now, "expired").
+-- `as_of` (default: `now`) is where metric windows end, as in the host.
 -- Overrides credit `people` extra for their competency and code until `until`.
 -- Dates are computed independently of attain.time (os.date / a day loop),
 -- so specs of attain.time and of windows check against a second opinion.
@@ -52,7 +53,7 @@ end
 local function exclusion(self, h)
   if h.reason then return h.reason end
   if self.now < (h.counts_from or (M.t(h.earned) + 86400)) then
-    return "earned less than 24 hours ago"
+    return "earned_recently"
   end
   if h.expires and M.t(h.expires) <= self.now then return "expired" end
   return nil
@@ -115,21 +116,21 @@ end
 function Org:metric_sum(metric, months)
   log(self, "metric_sum", metric, months)
   local series, s = self.metrics[metric] or {}, 0
-  for k = 0, months - 1 do s = s + (series[period_back(self.now, k)] or 0) end
+  for k = 0, months - 1 do s = s + (series[period_back(self.as_of, k)] or 0) end
   return s
 end
 
 function Org:metric_avg(metric, months)
   log(self, "metric_avg", metric, months)
   local series, s = self.metrics[metric] or {}, 0
-  for k = 0, months - 1 do s = s + (series[period_back(self.now, k)] or 0) end
+  for k = 0, months - 1 do s = s + (series[period_back(self.as_of, k)] or 0) end
   return s / months
 end
 
 function Org:metric_latest(metric)
   log(self, "metric_latest", metric)
   local series, best = self.metrics[metric] or {}, nil
-  local cur = period_back(self.now, 0)
+  local cur = period_back(self.as_of, 0)
   for period in pairs(series) do
     if period <= cur and (best == nil or period > best) then best = period end
   end
@@ -137,15 +138,17 @@ function Org:metric_latest(metric)
 end
 
 --- Builds a fake organisation:
----   { id = "contoso", now = "2026-03-15" | epoch,
+---   { id = "contoso", now = "2026-03-15" | epoch, as_of = (default: now),
 ---     holdings = { {user=, msa=, code=, kind=, earned=, expires=?, counts_from=?, reason=?}... },
 ---     overrides = { {competency=, code=, people=, reason=, by=, ["until"]=?}... },
 ---     metrics = { name = { ["YYYY-MM"] = value, ... } } }
 function M.new(t)
   t = t or {}
+  local now = M.t(t.now or "2026-03-15")
   return setmetatable({
     id = t.id or "contoso",
-    now = M.t(t.now or "2026-03-15"),
+    now = now,
+    as_of = t.as_of and M.t(t.as_of) or now,
     holdings = t.holdings or {},
     overrides = t.overrides or {},
     metrics = t.metrics or {},
