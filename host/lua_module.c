@@ -461,6 +461,42 @@ static int l_check(lua_State *L) {
   return 2;
 }
 
+/* testing.policies(dir) -> the policy set as it loaded: one table per file, in file
+ * order: { file, id, name, problem, benefits = { silver = {...}, gold = {...} } }, and the
+ * version. What a spec (or an editor) can inspect without evaluating. */
+static int l_policies(lua_State *L) {
+  const char *dir = luaL_checkstring(L, 1);
+  char err[1024];
+  policy_set *set;
+  if (policy_set_load(&set, dir, NULL, err, sizeof err)) return luaL_error(L, "%s", err);
+  lua_createtable(L, set->nfiles, 0);
+  for (int i = 0; i < set->nfiles; i++) {
+    const policy_file *f = &set->files[i];
+    lua_createtable(L, 0, 5);
+    set_str(L, "file", f->path);
+    set_str(L, "id", f->stem);
+    set_str(L, "name", f->name);
+    set_str(L, "problem", f->problem);
+    if (!f->problem) {
+      lua_createtable(L, 0, 2);
+      for (int l = RESULT_LEVEL_SILVER; l <= RESULT_LEVEL_GOLD; l++) {
+        lua_newtable(L);
+        int n = 0;
+        for (char *const *b = f->benefits[l]; b && *b; b++) {
+          lua_pushstring(L, *b);
+          lua_rawseti(L, -2, ++n);
+        }
+        lua_setfield(L, -2, result_level_name(l));
+      }
+      lua_setfield(L, -2, "benefits");
+    }
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_pushstring(L, set->version);
+  policy_set_unref(set);
+  return 2;
+}
+
 static int l_close(lua_State *L) {
   tdb *d = luaL_checkudata(L, 1, DB_MT);
   policy_set_unref(d->set);
@@ -482,7 +518,8 @@ int luaopen_attain_testing(lua_State *L) {
   lua_pushcfunction(L, l_close);
   lua_setfield(L, -2, "__gc");
   lua_pop(L, 1);
-  static const luaL_Reg funcs[] = {{"new", l_new}, {"check", l_check}, {NULL, NULL}};
+  static const luaL_Reg funcs[] = {
+      {"new", l_new}, {"check", l_check}, {"policies", l_policies}, {NULL, NULL}};
   luaL_newlib(L, funcs);
   lua_pushlightuserdata(L, (void *)&luaopen_attain_testing);
   lua_setfield(L, -2, "null");

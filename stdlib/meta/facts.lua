@@ -8,20 +8,41 @@
 ---| "exam"
 ---| "assessment"
 
+--- Why a person's achievement does not count (or, as `ends_reason`, why it will stop):
+---@alias attain.Reason
+---| "already_counted" # the person is counted through another achievement
+---| "earned_recently" # R6: less than 24 hours since it was earned
+---| "linked_recently" # R6: less than 24 hours since the MSA was associated
+---| "joined_recently" # R6: less than 24 hours since the user's account started
+---| "expired"         # R11
+---| "left"            # R8: the user left the organisation
+---| "not_joined"      # the user's account starts later
+---| "moved_away"      # R7: the MSA is associated with another organisation
+---| "moved_user"      # the MSA is associated with another user of the organisation
+
 ---@class attain.PersonCounted
 ---@field user string user id in the organisation
 ---@field msa string the MSA holding the achievement
 ---@field code string achievement code, e.g. "AZ-104"
 ---@field earned integer epoch seconds
----@field counts_from integer epoch seconds: 24 h after max(earned, MSA association) (R6)
+---@field counts_from integer epoch seconds: 24 h after the latest of earned, the MSA's
+--- association and the user's joining (R6)
+---@field expires? integer epoch seconds, when it expires
+---@field ends? integer epoch seconds: when it is known to stop counting (an expiry, or a
+--- departure or MSA move known in advance)
+---@field ends_reason? attain.Reason why it stops then: "expired", "left", "moved_away" or
+--- "moved_user"
 
 ---@class attain.PersonExcluded
 ---@field user string
 ---@field msa string
 ---@field code string
----@field reason string why it does not count, e.g. "earned less than 24 hours ago",
---- "associated less than 24 hours ago", "expired", "left the organisation",
---- "MSA associated with another organisation"
+---@field earned integer epoch seconds
+---@field counts_from integer epoch seconds
+---@field expires? integer epoch seconds
+---@field reason attain.Reason why it does not count
+---@field since? integer epoch seconds: when the reason began (the departure, the expiry, the
+--- move), or for the 24-hour waits when it will count
 
 ---@class attain.OverrideCredit
 ---@field code string
@@ -37,14 +58,18 @@
 
 ---@class attain.Facts
 ---@field id string organisation id
----@field now integer evaluation time, epoch seconds UTC (policies never read a clock)
+---@field now integer when goals are checked, epoch seconds UTC (policies never read a
+--- clock): the evaluation time, or in a renewal projection the membership's last second
+---@field as_of integer the evaluation time: what is known (an event counts once it is
+--- known by then) and where metric windows end; equal to `now` except in a renewal projection
 local Facts = {}
 
 --- Distinct people of the organisation holding any of `codes` of `kind`
---- as of `now`: an achievement counts 24 h after max(earned, MSA association)
---- (R6), only for the organisation its MSA is associated with (R7), not after
---- the person left (R8), not after it expired (R11); plus the people credited
---- by overrides in force for `competency` whose code is in `codes` (R15).
+--- at `now`, of what is known at `as_of`: an achievement counts 24 h after the
+--- latest of earned, the MSA's association and the user's joining (R6), only
+--- for the organisation its MSA is associated with (R7), not after the person
+--- left (R8), not after it expired (R11); plus the people credited by
+--- overrides in force for `competency` whose code is in `codes` (R15).
 ---@param codes string[]
 ---@param kind? attain.AchievementKind nil = any kind
 ---@param competency? string competency id; nil = no overrides
@@ -60,7 +85,7 @@ function Facts:people(codes, kind, competency) end
 function Facts:people_detail(codes, kind, competency) end
 
 --- Sum of the monthly values of `metric` over the `months` calendar months
---- ending with (and including) the month of `now`; missing months are 0.
+--- ending with (and including) the month of `as_of`; missing months are 0.
 ---@param metric string
 ---@param months integer
 ---@return number
@@ -72,7 +97,7 @@ function Facts:metric_sum(metric, months) end
 ---@return number
 function Facts:metric_avg(metric, months) end
 
---- Value of the latest reported month at or before the month of `now`, or nil.
+--- Value of the latest reported month at or before the month of `as_of`, or nil.
 ---@param metric string
 ---@return number?
 function Facts:metric_latest(metric) end
