@@ -22,6 +22,12 @@
 #include "store_read.h"
 
 #define DEBOUNCE_MS 150
+/* How long a sweep's statements wait for an import's write lock before the sweep stops and
+ * is retried later (docs/daemon.md, "Sharing the database"): short, so the loop's other
+ * work (a ctl eval) is answered promptly; retries back off from BUSY_RETRY_MS. */
+#define DAEMON_BUSY_MS 2000
+#define BUSY_RETRY_MS 1000
+#define BUSY_RETRY_MAX_MS 30000
 
 enum job_kind { JOB_DUE, JOB_FULL, JOB_ORG };
 static const char *const job_names[] = {"due", "full", "org"};
@@ -43,7 +49,11 @@ typedef struct job {
   eval_store_counts counts;
   int64_t selected;        /* organisations chosen for the sweep */
   int64_t progress;        /* organisations stored so far (read by status, atomically) */
-  int64_t *policy_errors;  /* per policy of `set` */
+  struct policy_errors {   /* per policy of `set`: how many rows failed, and the first */
+    int64_t count;
+    char *org, *error;
+  } *policy_errors;
+  int rc;                  /* eval_run's (or the store's) code when failed */
   struct alert_note {      /* alerts raised or cleared, logged from the loop thread */
     int raised, policy;
     char *org, *cause;
@@ -74,7 +84,9 @@ typedef struct reload {
 struct daemon {
   daemon_options o;
   uv_loop_t loop;
-  uv_timer_t tick, debounce;
+  uv_timer_t tick, debounce, retry;
+  uint64_t busy_backoff_ms; /* the next retry of a sweep the busy database stopped; 0: none */
+  int retry_kind;           /* the kind of job the retry runs */
   uv_fs_event_t watch;
   uv_signal_t sighup, sigterm, sigint;
   int watching;
@@ -108,16 +120,24 @@ struct daemon {
 
 static void start_next_job(daemon *d);
 static void request_reload(daemon *d, const char *trigger, control_client *waiting);
+static void on_retry(uv_timer_t *t);
 
 /* ---- jobs (pool thread) ---- */
 
 static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
   job *j = arg;
-  if (eval_store_chunk(j->d->s, j->set, j->at, c, &j->counts, err, errsz)) return -1;
+  int rc = eval_store_chunk(j->d->s, j->set, j->at, c, &j->counts, err, errsz);
+  if (rc) return rc;
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
     const char *competency = j->set->files[row->policy].stem;
-    if (row->error) j->policy_errors[row->policy]++;
+    if (row->error) {
+      struct policy_errors *pe = &j->policy_errors[row->policy];
+      if (!pe->count++) {
+        pe->org = strdup(row->org);
+        pe->error = strdup(row->error);
+      }
+    }
     if (!row->failed && !row->frozen &&
         (row->alert == LC_ALERT_RAISE || row->alert == LC_ALERT_CLEAR)) {
       if (j->nalerts == j->alerts_cap) {
@@ -160,7 +180,7 @@ static void job_work(uv_work_t *w) {
   daemon *d = j->d;
   eval_request req = {.db = d->o.db, .set = j->set, .at = j->at, .workers = d->o.workers,
                       .report = POLICY_REPORT_LEVEL, .on_chunk = job_on_chunk, .arg = j,
-                      .stop = &d->stopping, .nice = 10};
+                      .stop = &d->stopping, .nice = 10, .busy_ms = DAEMON_BUSY_MS};
   int64_t *oids = NULL;
   size_t n = 0;
   int rc = 0;
@@ -186,11 +206,16 @@ static void job_work(uv_work_t *w) {
   if (!rc) rc = eval_run(&req, &j->stats, j->err, sizeof j->err);
   free(oids);
   j->failed = rc != 0;
+  j->rc = rc;
 }
 
 static void job_free(job *j) {
   if (j->set) policy_set_unref(j->set);
   json_decref(j->org_results);
+  for (int p = 0; j->policy_errors && p < j->set->nfiles; p++) {
+    free(j->policy_errors[p].org);
+    free(j->policy_errors[p].error);
+  }
   free(j->policy_errors);
   for (size_t i = 0; i < j->nalerts; i++) {
     free(j->alerts[i].org);
@@ -212,15 +237,37 @@ static void job_done(uv_work_t *w, int status) {
   d->n.status_changes += j->counts.transitions;
   d->n.alerts_raised += j->counts.alerts_raised;
   d->n.alerts_cleared += j->counts.alerts_cleared;
+  /* Every run-time policy error reaches the log: once per policy per job, with the count,
+   * the first organisation and the message (file:line). */
   for (int p = 0; p < j->set->nfiles; p++) {
-    if (!j->policy_errors[p]) continue;
+    const struct policy_errors *pe = &j->policy_errors[p];
+    if (!pe->count) continue;
     const char *stem = j->set->files[p].stem;
     json_t *old = json_object_get(d->n.policy_errors, stem);
     json_object_set_new(d->n.policy_errors, stem,
-                        json_integer(json_integer_value(old) + j->policy_errors[p]));
+                        json_integer(json_integer_value(old) + pe->count));
+    char qs[256], qo[1100], qe[1100];
+    log_line(&d->o.log, LOG_ERROR, "policy_error",
+             "policy=%s kind=%s errors=%lld first_org=%s error=%s", log_quote(qs, sizeof qs, stem),
+             job_names[j->kind], (long long)pe->count, log_quote(qo, sizeof qo, pe->org),
+             log_quote(qe, sizeof qe, pe->error));
   }
   double ms = j->stats.seconds * 1e3;
-  if (j->kind != JOB_ORG) {
+  int busy = j->failed && j->rc == STORE_EBUSY;
+  if (busy && j->kind != JOB_ORG) {
+    /* Waiting for an import is not a failure: the rest of the sweep is still due, and the
+     * sweep runs again later, backing off while the database stays busy. */
+    d->busy_backoff_ms = d->busy_backoff_ms ? d->busy_backoff_ms * 2 : BUSY_RETRY_MS;
+    if (d->busy_backoff_ms > BUSY_RETRY_MAX_MS) d->busy_backoff_ms = BUSY_RETRY_MAX_MS;
+    d->retry_kind = j->kind;
+    if (!d->stopping) uv_timer_start(&d->retry, on_retry, d->busy_backoff_ms, 0);
+    log_line(&d->o.log, LOG_INFO, "sweep",
+             "kind=%s at=%s result=deferred reason=\"database busy (an import is writing?)\" "
+             "orgs=%lld retry_ms=%llu",
+             job_names[j->kind], at, (long long)j->stats.orgs,
+             (unsigned long long)d->busy_backoff_ms);
+  } else if (j->kind != JOB_ORG) {
+    if (!j->failed) d->busy_backoff_ms = 0;
     d->n.sweeps++;
     if (j->kind == JOB_FULL) {
       d->n.last_full_ms = ms;
@@ -248,7 +295,10 @@ static void job_done(uv_work_t *w, int status) {
              log_quote(qcause, sizeof qcause, a->cause));
   }
   if (j->kind == JOB_ORG && j->client) {
-    json_t *reply = j->failed ? json_pack("{s:b, s:s}", "ok", 0, "error", j->err)
+    json_t *reply = busy ? json_pack("{s:b, s:b, s:s}", "ok", 0, "busy", 1, "error",
+                                     "database busy: another process is writing to it (an "
+                                     "import?); retry shortly")
+                    : j->failed ? json_pack("{s:b, s:s}", "ok", 0, "error", j->err)
                               : json_pack("{s:b, s:s, s:s, s:s, s:O}", "ok", 1, "org", j->org,
                                           "at", at, "policy", j->set->version, "results",
                                           j->org_results);
@@ -262,7 +312,7 @@ static void job_done(uv_work_t *w, int status) {
 
 static void start_job(daemon *d, int kind, char *org, control_client *client) {
   job *j = calloc(1, sizeof *j);
-  if (!j || !(j->policy_errors = calloc((size_t)d->current->nfiles + 1, sizeof(int64_t)))) {
+  if (!j || !(j->policy_errors = calloc((size_t)d->current->nfiles + 1, sizeof *j->policy_errors))) {
     free(j);
     log_line(&d->o.log, LOG_ERROR, "job", "failure=\"out of memory\"");
     return;
@@ -309,6 +359,8 @@ static void start_next_job(daemon *d) {
     if (!d->orgs) d->orgs_tail = NULL;
     start_job(d, JOB_ORG, p->org, p->client);
     free(p);
+  } else if (uv_is_active((uv_handle_t *)&d->retry)) {
+    return; /* sweeps wait for the retry after a busy database */
   } else if (d->want_full) {
     d->want_full = d->want_due = 0;
     start_job(d, JOB_FULL, NULL, NULL);
@@ -429,6 +481,16 @@ static void request_reload(daemon *d, const char *trigger, control_client *waiti
 
 /* ---- handles ---- */
 
+/* A sweep the busy database stopped runs again. */
+static void on_retry(uv_timer_t *t) {
+  daemon *d = t->data;
+  if (d->retry_kind == JOB_FULL)
+    d->want_full = 1;
+  else
+    d->want_due = 1;
+  start_next_job(d);
+}
+
 static void on_tick(uv_timer_t *t) {
   daemon *d = t->data;
   d->want_due = 1;
@@ -455,6 +517,7 @@ static void shut_down(daemon *d, const char *why) {
            d->running ? job_names[d->running->kind] : "none");
   close_handle((uv_handle_t *)&d->tick);
   close_handle((uv_handle_t *)&d->debounce);
+  close_handle((uv_handle_t *)&d->retry);
   if (d->watching) close_handle((uv_handle_t *)&d->watch);
   close_handle((uv_handle_t *)&d->sighup);
   close_handle((uv_handle_t *)&d->sigterm);
@@ -576,9 +639,11 @@ int daemon_run(const daemon_options *opts) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
+  store_busy_timeout(d->s, DAEMON_BUSY_MS);
   uv_timer_init(&d->loop, &d->tick);
   uv_timer_init(&d->loop, &d->debounce);
-  d->tick.data = d->debounce.data = d;
+  uv_timer_init(&d->loop, &d->retry);
+  d->tick.data = d->debounce.data = d->retry.data = d;
   uv_timer_start(&d->tick, on_tick, d->o.every_ms, d->o.every_ms);
   uv_fs_event_init(&d->loop, &d->watch);
   d->watch.data = d;

@@ -204,7 +204,7 @@ static int import_lines(store *s, void *arg, char *err, size_t errsz) {
       int src = import_record_store(s, &b->items[i].r, why, sizeof why);
       if (src != STORE_OK) {
         snprintf(err, errsz, "%s:%ld: %s", job->path, b->items[i].lineno, why);
-        rc = job->failure = src == STORE_ERROR ? IMPORT_ESTORE : IMPORT_EDATA;
+        rc = job->failure = src == STORE_ENOTFOUND || src == STORE_ECONFLICT ? IMPORT_EDATA : IMPORT_ESTORE;
       } else {
         job->stats->records++;
       }

@@ -3,7 +3,8 @@
  * One `store` is one SQLite connection (WAL, foreign keys on, a busy timeout) with its
  * prepared statements, which are prepared on first use, reused, and finalized at one
  * place (store_close). Every write runs inside store_tx, one transaction per call.
- * Errors carry SQLite's extended result code and the statement that failed.
+ * Errors carry SQLite's extended result code and the statement that failed; a lock held
+ * by another connection past the busy timeout is STORE_EBUSY, so callers can retry.
  *
  * The store knows no Lua and no JSON: callers hand it plain C values. A store is used
  * by one thread at a time; each worker thread opens its own. */
@@ -21,7 +22,14 @@ enum {
   STORE_ENOTFOUND = -2,
   STORE_ECONFLICT = -3, /* the data contradicts what is stored; detail in err */
   STORE_EVERSION = -4,  /* the database is newer than this binary, or not migrated */
+  STORE_EBUSY = -5,     /* another connection holds the lock longer than the busy timeout
+                           (an import writing): nothing was done, retry later */
 };
+
+/* How long a statement waits for another connection's lock before failing with
+ * STORE_EBUSY. A connection starts with STORE_BUSY_MS. */
+#define STORE_BUSY_MS 10000
+void store_busy_timeout(store *s, int ms);
 
 /* Sentinel for "no time" (a NULL column). */
 #define STORE_NO_TIME INT64_MIN

@@ -50,7 +50,7 @@ static int each_row(const range_read *q, enum store_stmt_id id, row_fn row, cons
     int r = row(s, st, sink, arg);
     if (r) {
       sqlite3_reset(st);
-      if (r == STORE_ERROR) return r; /* err already says why */
+      if (r == STORE_ERROR || r == STORE_EBUSY) return r; /* err already says why */
       snprintf(q->err, q->errsz, "%s: stopped by the reader", what);
       return r;
     }
