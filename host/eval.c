@@ -128,7 +128,7 @@ static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_
         row->alert = lc.alert;
         row->open_alert_id = lc.open_alert_id;
         row->bought_by = arena_strdup(&c->mem, lc.bought_by);
-        row->cause = arena_strdup(&c->mem, lc.cause);
+        row->cause = lc.cause[0] ? arena_strdup(&c->mem, lc.cause) : "";
         if (lc.alert == LC_ALERT_RAISE) {
           row->alert_cause = row->cause;
           row->alert_raised = q->at;

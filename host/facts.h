@@ -114,8 +114,10 @@ const char *facts_why_name(enum facts_why why);
 int facts_why_parse(const char *name);
 
 /* Is an event at `time` that the program learned of at `known` (FACTS_NO_TIME: at `time`)
- * seen as of `as_of`? */
-int facts_seen(int64_t time, int64_t known, int64_t as_of);
+ * seen as of `as_of`? (Inline: it runs for every holding of every evaluation.) */
+static inline int facts_seen(int64_t time, int64_t known, int64_t as_of) {
+  return (known != FACTS_NO_TIME ? known : time) <= as_of;
+}
 
 /* The end of a holding's association as known at `as_of`: the start of the first later
  * association seen then (FACTS_NO_TIME if none), and whether that one is with another

@@ -43,10 +43,6 @@ int facts_why_parse(const char *name) {
   return -1;
 }
 
-int facts_seen(int64_t time, int64_t known, int64_t as_of) {
-  return (known != FACTS_NO_TIME ? known : time) <= as_of;
-}
-
 int64_t facts_holding_ended(const facts_org *o, const facts_holding *h, int64_t as_of,
                             int *moved_away) {
   for (int i = 0; i < h->nlater; i++)
@@ -75,8 +71,8 @@ enum facts_why facts_holding_status(const facts_org *o, const facts_holding *h, 
   if (u && u->joined != FACTS_NO_TIME && !facts_seen(u->joined, u->joined_known, ft.as_of))
     return FACTS_IRRELEVANT; /* an account the program does not know of yet */
   if (h->earned > t || h->started > t) return FACTS_IRRELEVANT;
-  int moved_away;
-  int64_t ended = facts_holding_ended(o, h, ft.as_of, &moved_away);
+  int moved_away = 0;
+  int64_t ended = h->nlater ? facts_holding_ended(o, h, ft.as_of, &moved_away) : FACTS_NO_TIME;
   if (ended != FACTS_NO_TIME && h->earned >= ended) return FACTS_IRRELEVANT;
   if (ended != FACTS_NO_TIME && ended <= t) return moved_away ? FACTS_MOVED_AWAY : FACTS_MOVED_USER;
   if (u && u->left != FACTS_NO_TIME && u->left <= t && facts_seen(u->left, u->left_known, ft.as_of))

@@ -68,15 +68,19 @@
                  "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, uid")                            \
   X(RANGE_HOLDINGS,                                                                            \
     "SELECT l.oid, l.uid, l.mid, m.key, l.started, l.known, "                                  \
-    "a.code, a.kind, a.earned, a.expires, a.known "                                            \
+    "a.code, a.kind, a.earned, a.expires, a.known, l.ended IS NOT NULL "                       \
     "FROM msa_link l JOIN msa m ON m.mid = l.mid JOIN achievement a ON a.mid = l.mid "         \
     "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid")                                          \
   /* Every later association of the MSAs associated with the range's organisations: what   \
-   * may end each association, depending on what was known when (facts.h). */              \
+   * may end each association, depending on what was known when (facts.h). `ended` (the   \
+   * next association's start, kept by store_link_put) limits the look-up to associations  \
+   * that have a successor: one index seek for those only; and it runs only when the       \
+   * range's holdings have such an association (store_read.c). */                         \
   X(RANGE_LATER_LINKS,                                                                         \
     "SELECT l.oid, l.mid, l.started, n.started, n.oid, n.known "                               \
     "FROM msa_link l JOIN msa_link n ON n.mid = l.mid AND n.started > l.started "              \
-    "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid, l.mid, l.started, n.started")             \
+    "WHERE l.oid BETWEEN :lo AND :hi AND l.ended IS NOT NULL "                                 \
+    "ORDER BY l.oid, l.mid, l.started") /* each one's later links: sorted by the reader */    \
   X(RANGE_METRICS, "SELECT oid, name, period, value FROM metric "                              \
                    "WHERE oid BETWEEN :lo AND :hi AND (period >= :from OR name = :any1 "       \
                    "OR name = :any2 OR name = :any3 OR name = :any4) "                         \

@@ -19,6 +19,11 @@ static const char *text_or_null(sqlite3_stmt *st, int col) {
 }
 
 /* The rows of one range statement go to `row` with the sink and argument it needs. */
+struct range_read;
+struct facts_arg {
+  struct range_read *q;
+  void *arg;
+};
 typedef int (*row_fn)(store *s, sqlite3_stmt *st, const void *sink, void *arg);
 
 typedef struct range_read {
@@ -27,6 +32,7 @@ typedef struct range_read {
   const store_metric_window *window;
   char *err;
   size_t errsz;
+  int later_links; /* a holding's association has a successor: read the later links */
 } range_read;
 
 /* Runs one range statement, handing each row to `row`. */
@@ -80,7 +86,10 @@ static int user_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
 }
 
 static int holding_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const struct facts_arg *fa = arg;
   const store_facts_sink *k = sink;
+  if (sqlite3_column_int(st, 11)) fa->q->later_links = 1;
+  arg = fa->arg;
   store_holding_row h = {
       .oid = sqlite3_column_int64(st, 0),
       .uid = sqlite3_column_int64(st, 1),
@@ -199,7 +208,7 @@ static int result_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
 int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w, int64_t at,
                      const store_facts_sink *facts, void *farg, const store_prior_sink *prior,
                      void *parg, char *err, size_t errsz) {
-  range_read q = {s, lo, hi, at, w, err, errsz};
+  range_read q = {s, lo, hi, at, w, err, errsz, 0};
   /* One read transaction, so the tables agree with each other even while another
    * process imports. */
   int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
@@ -210,9 +219,10 @@ int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window
     rc = each_row(&q, STMT_RANGE_ORGS, org_row, f, farg, "reading organisations");
   if (rc == STORE_OK && f->user)
     rc = each_row(&q, STMT_RANGE_USERS, user_row, f, farg, "reading users");
+  struct facts_arg fa = {&q, farg};
   if (rc == STORE_OK && f->holding)
-    rc = each_row(&q, STMT_RANGE_HOLDINGS, holding_row, f, farg, "reading achievements");
-  if (rc == STORE_OK && f->later_link)
+    rc = each_row(&q, STMT_RANGE_HOLDINGS, holding_row, f, &fa, "reading achievements");
+  if (rc == STORE_OK && f->later_link && q.later_links)
     rc = each_row(&q, STMT_RANGE_LATER_LINKS, later_link_row, f, farg, "reading MSA links");
   if (rc == STORE_OK && f->metric)
     rc = each_row(&q, STMT_RANGE_METRICS, metric_row, f, farg, "reading metrics");
