@@ -120,6 +120,7 @@ void notify_watchdog_start(notify *n, uv_loop_t *loop) {
   if (!ms) ms = 1;
   uv_timer_init(loop, &n->watchdog);
   n->watchdog.data = n;
+  uv_update_time(loop); /* the loop's clock may be stale since start-up */
   uv_timer_start(&n->watchdog, on_watchdog, ms, ms);
   uv_unref((uv_handle_t *)&n->watchdog);
   n->watchdog_started = 1;
