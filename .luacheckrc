@@ -2,22 +2,9 @@
 std = "lua54"
 max_line_length = 120
 
--- Exactly what a policy state offers (see host sandbox): no io, os, debug,
--- load, coroutine, print, collectgarbage; math without random; require
--- that loads only stdlib modules.
-stds.attain_sandbox = {
-  read_globals = {
-    "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber", "tostring",
-    "type", "xpcall", "getmetatable", "setmetatable", "rawequal", "rawlen", "rawget", "require",
-    string = { fields = { "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match",
-                          "pack", "packsize", "rep", "reverse", "sub", "unpack", "upper" } },
-    table = { fields = { "concat", "insert", "move", "pack", "remove", "sort", "unpack" } },
-    math = { fields = { "abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor", "fmod", "huge",
-                        "log", "max", "maxinteger", "min", "mininteger", "modf", "pi", "rad", "sin", "sqrt",
-                        "tan", "tointeger", "type", "ult" } },
-    utf8 = { fields = { "char", "charpattern", "codepoint", "codes", "len", "offset" } },
-  },
-}
+-- Exactly what a policy state offers (see host sandbox), in the file that is also
+-- installed for policy repositories: packaging/luacheck/policies.lua.
+stds.attain_sandbox = require "packaging.luacheck.policies"
 
 files["stdlib/"] = { std = "attain_sandbox" }
 files["policies/"] = { std = "attain_sandbox" }

@@ -17,6 +17,7 @@
 #include "eval_store.h"
 #include "isotime.h"
 #include "lifecycle.h"
+#include "notify.h"
 #include "policy_set.h"
 #include "store.h"
 #include "store_read.h"
@@ -116,6 +117,7 @@ struct daemon {
     json_t *policy_errors; /* competency -> errors */
   } n;
   int64_t started;
+  notify svc; /* the service manager, when one listens (notify.h) */
 };
 
 static void start_next_job(daemon *d);
@@ -437,6 +439,9 @@ static void reload_done(uv_work_t *w, int status) {
              r->trigger, d->current->version, d->current->nfiles);
     d->want_due = 1; /* every result names another version now */
   }
+  notify_serving(&d->svc, d->current ? d->current->version : NULL,
+                 d->current ? d->current->nfiles : 0,
+                 d->last_reload.ok ? NULL : d->last_reload.error);
   free(r);
   (void)status;
   reply_reload_waiters(d);
@@ -476,6 +481,8 @@ static void request_reload(daemon *d, const char *trigger, control_client *waiti
   if (uv_queue_work(&d->loop, &r->work, reload_work, reload_done) < 0) {
     d->reloading = NULL;
     free(r);
+  } else {
+    notify_reloading(&d->svc, trigger);
   }
 }
 
@@ -513,6 +520,7 @@ static void close_handle(uv_handle_t *h) {
 static void shut_down(daemon *d, const char *why) {
   if (d->stopping) return;
   d->stopping = 1;
+  notify_stopping(&d->svc, why);
   log_line(&d->o.log, LOG_INFO, "stopping", "signal=%s running=%s", why,
            d->running ? job_names[d->running->kind] : "none");
   close_handle((uv_handle_t *)&d->tick);
@@ -630,6 +638,8 @@ int daemon_run(const daemon_options *opts) {
   char err[2048], q[2100], qp[1100], qs[300];
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill the daemon */
   uv_loop_init(&d->loop);
+  if (notify_open_env(&d->svc, err, sizeof err))
+    log_line(&d->o.log, LOG_WARN, "notify", "failure=%s", log_quote(q, sizeof q, err));
   int rc = 1;
   if (store_open(&d->s, d->o.db, 0, err, sizeof err)) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
@@ -659,6 +669,7 @@ int daemon_run(const daemon_options *opts) {
   uv_signal_start(&d->sighup, on_signal, SIGHUP);
   uv_signal_start(&d->sigterm, on_signal, SIGTERM);
   uv_signal_start(&d->sigint, on_signal, SIGINT);
+  notify_watchdog_start(&d->svc, &d->loop);
   log_line(&d->o.log, LOG_INFO, "start", "db=%s policies=%s socket=%s every_ms=%llu",
            log_quote(q, sizeof q, d->o.db), log_quote(qp, sizeof qp, d->o.policies),
            log_quote(qs, sizeof qs, d->o.socket), (unsigned long long)d->o.every_ms);
@@ -666,6 +677,8 @@ int daemon_run(const daemon_options *opts) {
   uv_run(&d->loop, UV_RUN_DEFAULT);
   rc = 0;
 out:
+  notify_close(&d->svc);
+  uv_run(&d->loop, UV_RUN_DEFAULT); /* finishes the watchdog timer's close */
   if (d->ctl) { /* failed to start after the socket was bound */
     control_close(d->ctl);
     uv_run(&d->loop, UV_RUN_DEFAULT);

@@ -8,7 +8,7 @@
  * swaps the set atomically while the job finishes on the old one, and every stored
  * result names the version that produced it. SIGTERM/SIGINT stop taking work, let the
  * chunk in hand commit (each chunk is one transaction), close every handle and return 0.
- * Depends on eval.h, eval_store.h, policy.h, control.h, log.h. */
+ * Depends on eval.h, eval_store.h, policy_set.h, control.h, log.h, notify.h. */
 #ifndef ATTAIN_DAEMON_H
 #define ATTAIN_DAEMON_H
 

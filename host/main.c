@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "version.h"
 
 static const cli_command *const commands[] = {&cmd_init, &cmd_import, &cmd_check, &cmd_eval, &cmd_status,
                                                &cmd_membership, &cmd_profile,
@@ -12,7 +13,8 @@ static const cli_command *const commands[] = {&cmd_init, &cmd_import, &cmd_check
 
 static void usage(FILE *to) {
   fprintf(to,
-          "usage: attain [--db PATH] [--policies DIR] COMMAND [ARGS...]\n\n"
+          "usage: attain [--db PATH] [--policies DIR] COMMAND [ARGS...]\n"
+          "       attain --version\n\n"
           "A Lua-scriptable policy host for partner-program competencies.\n\ncommands:\n");
   for (size_t i = 0; i < NCOMMANDS; i++)
     fprintf(to, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
@@ -28,6 +30,10 @@ int main(int argc, char **argv) {
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       usage(stdout);
+      return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[i], "--version") == 0) {
+      version_print(stdout);
       return CLI_EXIT_OK;
     }
     if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--policies") == 0) && i + 1 < argc) {

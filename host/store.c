@@ -226,6 +226,8 @@ static const char *const table_names[] = {
 
 const char *const *store_table_names(void) { return table_names; }
 
+const char *store_sqlite_version(void) { return sqlite3_libversion(); }
+
 int store_table_counts(store *s, int64_t *counts, char *err, size_t errsz) {
   for (int i = 0; table_names[i]; i++) {
     char sql[128];

@@ -42,6 +42,9 @@ void store_close(store *s);
 /* The schema version this binary writes (PRAGMA user_version). */
 int store_schema_version(void);
 
+/* The SQLite library's version, as it reports it at run time ("3.40.1"). */
+const char *store_sqlite_version(void);
+
 /* Runs fn inside one IMMEDIATE transaction: commits if fn returns 0, rolls back
  * otherwise (fn's return value is passed through). Nested calls are refused. */
 int store_tx(store *s, int (*fn)(store *s, void *arg, char *err, size_t errsz), void *arg,
