@@ -146,6 +146,10 @@ int facts_override_in_force(const facts_override *ov, facts_time ft);
  * at least o->nusers bytes. */
 int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes, int ncodes,
                      int kind, const char *competency, unsigned char *seen);
+/* The same with the codes' facts_code_hash values computed once by the caller. */
+int64_t facts_people_hashed(const facts_org *o, facts_time ft, const char *const *codes,
+                            const uint32_t *hashes, int ncodes, int kind, const char *competency,
+                            unsigned char *seen);
 
 /* Sum of `metric` over the `months` months ending with the month of `as_of`; the latest
  * value at or before that month (0 and *found = 0 if none); the value of one month. */

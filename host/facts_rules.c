@@ -154,12 +154,10 @@ int facts_override_in_force(const facts_override *ov, facts_time ft) {
   return (ov->from == FACTS_NO_TIME || ov->from <= ft.t) && ft.t < ov->until;
 }
 
-int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes, int ncodes,
-                     int kind, const char *competency, unsigned char *seen) {
+int64_t facts_people_hashed(const facts_org *o, facts_time ft, const char *const *codes,
+                            const uint32_t *hashes, int ncodes, int kind, const char *competency,
+                            unsigned char *seen) {
   int64_t n = 0;
-  uint32_t hashes[64];
-  if (ncodes > 64) ncodes = 64;
-  for (int i = 0; i < ncodes; i++) hashes[i] = facts_code_hash(codes[i]);
   if (o->nusers) memset(seen, 0, (size_t)o->nusers);
   for (int i = 0; i < o->nholdings; i++) {
     const facts_holding *h = &o->holdings[i];
@@ -178,6 +176,14 @@ int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes
         n += ov->people;
     }
   return n;
+}
+
+int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes, int ncodes,
+                     int kind, const char *competency, unsigned char *seen) {
+  uint32_t hashes[64];
+  if (ncodes > 64) ncodes = 64;
+  for (int i = 0; i < ncodes; i++) hashes[i] = facts_code_hash(codes[i]);
+  return facts_people_hashed(o, ft, codes, hashes, ncodes, kind, competency, seen);
 }
 
 /* The [first, last) rows of `metric` (metrics are sorted by name, then period, and rows

@@ -17,6 +17,7 @@
 #include "facts_lua.h"
 #include "isotime.h"
 #include "policy_internal.h"
+#include "policy_native.h"
 #include "policy_result.h"
 #include "stdlib_embed.h"
 
@@ -32,6 +33,7 @@ struct policy_runtime {
     char *any_month[POLICY_ANY_MONTH_METRICS + 1]; /* metrics read at any month; NULL-ended */
     facts_lua *facts;
     int facts_ref;
+    policy_native *native; /* the plan in C when the competency has no custom goal */
     char *problem; /* a problem of this instance, if the set's file had none */
   } *slots;
 };
@@ -48,11 +50,12 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
   /* The stdlib functions the host calls, fetched through the sandbox's own require. */
   static const char fetch[] = "local a = require 'attain'\n"
                               "return a.evaluate, a.explain, a.level, a.membership_end, "
-                              "a.metric_months, a.is_competency";
+                              "a.metric_months, a.native_plan, a.is_competency";
   if (sandbox_load(sl->sb, "=attain-host", fetch, sizeof fetch - 1, err, sizeof err) ||
-      sandbox_pcall(sl->sb, 0, 6, err, sizeof err))
+      sandbox_pcall(sl->sb, 0, 7, err, sizeof err))
     return policy_phase_message(f->path, "load the stdlib", err);
   int is_competency = luaL_ref(L, LUA_REGISTRYINDEX);
+  int native_plan = luaL_ref(L, LUA_REGISTRYINDEX);
   int metric_months = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->membership_end = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->level = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -105,6 +108,15 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
+  if (!set->lua_only) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, native_plan);
+    lua_pushvalue(L, -2);
+    if (sandbox_pcall(sl->sb, 1, 1, err, sizeof err))
+      return policy_phase_message(f->path, "validate", err);
+    sl->native = policy_native_build(L, -1); /* NULL: a custom goal, evaluated in Lua */
+    lua_pop(L, 1);
+  }
+  luaL_unref(L, LUA_REGISTRYINDEX, native_plan);
   sl->competency = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->facts = facts_lua_push_new(L);
   sl->facts_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -131,6 +143,7 @@ void policy_runtime_free(policy_runtime *rt) {
   if (!rt) return;
   for (int i = 0; i < rt->set->nfiles; i++) {
     sandbox_free(rt->slots[i].sb);
+    policy_native_free(rt->slots[i].native);
     free(rt->slots[i].problem);
     for (char **m = rt->slots[i].any_month; *m; m++) free(*m);
   }
@@ -296,6 +309,14 @@ void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
   memset(out, 0, sizeof *out);
   const struct slot *sl = &rt->slots[i];
   const char *path = rt->set->files[i].path;
+  if (args->report == POLICY_REPORT_LEVEL && sl->native && !rt->set->files[i].problem &&
+      !sl->problem) {
+    int level = policy_native_level(sl->native, o, args->ft);
+    if (level >= 0) {
+      out->level = level;
+      return;
+    }
+  }
   if (args->report == POLICY_REPORT_LEVEL) {
     lua_State *L = call(rt, i, sl->level, o, args->ft, 3, out);
     if (!L) return;

@@ -154,6 +154,10 @@ int policy_set_load(policy_set **out, const char *dir, const sandbox_limits *lim
   set->nfiles = n;
   pthread_mutex_init(&set->pool_mu, NULL);
   if (limits) set->limits = *limits;
+  /* The native evaluation of declarative plans (policy_native.h) gives the stdlib's answers;
+   * ATTAIN_EVAL=lua turns it off, for checking exactly that (docs/performance.md). */
+  const char *mode = getenv("ATTAIN_EVAL");
+  set->lua_only = mode && strcmp(mode, "lua") == 0;
   uint64_t h = 0xcbf29ce484222325ULL;
   size_t dirlen = strlen(dir);
   while (dirlen > 1 && dir[dirlen - 1] == '/') dirlen--;

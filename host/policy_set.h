@@ -41,6 +41,7 @@ typedef struct policy_set {
   policy_file *files;
   int nproblems;
   sandbox_limits limits;
+  int lua_only; /* evaluate every level in Lua, none natively (ATTAIN_EVAL=lua: a check) */
   pthread_mutex_t pool_mu; /* guards `pool` */
   policy_runtime *pool;    /* runtimes not in use (policy_runtime_take/give) */
 } policy_set;

@@ -334,6 +334,39 @@ function M.metric_months(c)
   return months, any_month
 end
 
+--- The competency's evaluation plan as plain data, for a host that evaluates
+--- declarative goals natively (host/policy_native.c): the measures (op "people",
+--- "sum", "avg" or "latest" with their codes, kind, competency, metric, months)
+--- and per path its level and goal nodes (`{ slot, need }`, or for a
+--- combinator `{ op = "all"|"any", need, children }`). Nil when a goal is
+--- custom: its measure is the policy's Lua, so the competency is evaluated here.
+--- Same answers as `level`, by construction: the host compares have >= need
+--- goal by goal, as `level` does.
+---@param c attain.Competency
+---@return table?
+function M.native_plan(c)
+  local plan = plan_of(c, "attain.native_plan")
+  local measures = {}
+  for i, m in ipairs(plan.measures) do
+    if m.op == "custom" then return nil end
+    measures[i] = { op = m.op, codes = m.codes, kind = m.kind, competency = m.competency,
+                    metric = m.metric, months = m.months }
+  end
+  local function node(n)
+    if not n.children then return { slot = n.slot, need = n.need } end
+    local children = {}
+    for i, ch in ipairs(n.children) do children[i] = node(ch) end
+    return { op = n.op, need = n.need, children = children }
+  end
+  local paths = {}
+  for i, p in ipairs(plan.paths) do
+    local nodes = {}
+    for j, n in ipairs(p.nodes) do nodes[j] = node(n) end
+    paths[i] = { level = p.level, nodes = nodes }
+  end
+  return { measures = measures, paths = paths }
+end
+
 ------------------------------------------------------------------------------
 -- Evaluation
 
