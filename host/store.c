@@ -187,6 +187,7 @@ void store_close(store *s) {
   free(s->orgs);
   free(s->users);
   free(s->msas);
+  free(s->image_scratch);
   sqlite3_close(s->db);
   free(s);
 }

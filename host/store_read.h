@@ -31,6 +31,7 @@ typedef struct store_holding_row {
   int64_t started, link_known; /* the association */
   const char *code, *kind;
   int64_t earned, expires, earned_known; /* expires: STORE_NO_TIME for never */
+  int has_successor;                     /* a later association of the MSA exists */
 } store_holding_row;
 
 /* An association of the same MSA that starts after association (mid, started) of an

@@ -269,6 +269,8 @@ static int user_find(store *s, const char *key, int64_t *uid, int64_t *oid, char
   return STORE_OK;
 }
 
+static int touch_msa_orgs(store *s, int64_t mid, char *err, size_t errsz);
+
 int store_link_put(store *s, const char *msa, const char *user, int64_t at, int64_t known,
                    char *err, size_t errsz) {
   int64_t uid = 0, oid = 0, mid = 0;
@@ -309,7 +311,6 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, int6
   if (!have_prev && rc != SQLITE_DONE) return store_fail(s, st, "reading MSA links", err, errsz);
   int64_t prev_start = have_prev ? sqlite3_column_int64(st, 0) : 0;
   int64_t prev_uid = have_prev ? sqlite3_column_int64(st, 1) : 0;
-  int64_t prev_oid = have_prev ? sqlite3_column_int64(st, 2) : 0;
   int64_t prev_known = have_prev ? store_column_time(st, 3) : STORE_NO_TIME;
   sqlite3_reset(st);
   /* Already associated then (with the same known time, if this is that association). */
@@ -354,8 +355,10 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, int6
       if (store_exec_stmt(s, st, "ending an MSA link", err, errsz)) return STORE_ERROR;
     }
   }
+  /* Every organisation the MSA was ever associated with: an association (and when it was
+   * known) may end any earlier one, in whichever organisation (facts.h). */
   if (touch_or_fail(s, oid, err, errsz)) return STORE_ERROR;
-  return have_prev ? touch_or_fail(s, prev_oid, err, errsz) : STORE_OK;
+  return touch_msa_orgs(s, mid, err, errsz);
 }
 
 /* An achievement counts for every organisation its MSA was ever associated with (as of
@@ -454,6 +457,7 @@ int store_write_finish(store *s, int64_t *changed, char *err, size_t errsz) {
   if (!st) return STORE_ERROR;
   store_bind_int(st, ":rev", rev);
   if (store_exec_stmt(s, st, "bumping the data revision", err, errsz)) return STORE_ERROR;
+  size_t n = 0;
   for (size_t i = 0; i < s->touched.cap; i++) {
     if (!s->touched.slots[i]) continue;
     st = store_stmt(s, STMT_ORG_SET_REV, err, errsz);
@@ -461,7 +465,10 @@ int store_write_finish(store *s, int64_t *changed, char *err, size_t errsz) {
     store_bind_int(st, ":rev", rev);
     store_bind_int(st, ":oid", s->touched.slots[i]);
     if (store_exec_stmt(s, st, "stamping an organisation", err, errsz)) return STORE_ERROR;
+    s->touched.slots[n++] = s->touched.slots[i]; /* compacted: the rebuild's list */
   }
-  store_write_begin(s);
-  return STORE_OK;
+  /* The changed organisations' facts images, of their new revision (store_image.c). */
+  int rc = store_images_rebuild(s, s->touched.slots, n, err, errsz);
+  store_write_begin(s); /* clears the (now compacted) set */
+  return rc;
 }
