@@ -16,7 +16,7 @@ enum {
   CLI_EXIT_DATA = 65, /* bad input data (EX_DATAERR) */
 };
 
-#define CLI_MAX_OPTIONS 8
+#define CLI_MAX_OPTIONS 16
 
 /* Built once in main and passed down: no scattered globals. */
 typedef struct attain_ctx {

@@ -8,7 +8,8 @@
 #include "daemon.h"
 #include "store.h"
 
-enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS, OPT_LOG_FORMAT };
+enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS, OPT_LOG_FORMAT, OPT_HTTP,
+       OPT_HTTP_TOKEN, OPT_HTTP_READ_TOKEN, OPT_HTTP_THREADS };
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   daemon_options o = {.db = ctx->db, .policies = ctx->policies, .every_ms = 600000,
@@ -30,6 +31,16 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     if (o.workers < 1 || o.workers > 64)
       return cli_usage_error(&cmd_serve, ctx->err, "--workers must be from 1 to 64");
   }
+  o.http = args->value[OPT_HTTP];
+  o.http_token_file = args->value[OPT_HTTP_TOKEN];
+  o.http_read_token_file = args->value[OPT_HTTP_READ_TOKEN];
+  if ((o.http_token_file || o.http_read_token_file || args->value[OPT_HTTP_THREADS]) && !o.http)
+    return cli_usage_error(&cmd_serve, ctx->err, "--http-* options need --http ADDR:PORT");
+  if (args->value[OPT_HTTP_THREADS]) {
+    o.http_threads = atoi(args->value[OPT_HTTP_THREADS]);
+    if (o.http_threads < 1 || o.http_threads > 16)
+      return cli_usage_error(&cmd_serve, ctx->err, "--http-threads must be from 1 to 16");
+  }
   char sock[256];
   if (cli_socket_path(ctx->db, args->value[OPT_SOCKET], sock, sizeof sock))
     return cli_usage_error(&cmd_serve, ctx->err, "the socket path must be under 100 bytes");
@@ -39,7 +50,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
 
 const cli_command cmd_serve = {
     .name = "serve",
-    .usage = "[--every DURATION] [--socket PATH] [--log-level LEVEL] [--log-format FORMAT]",
+    .usage = "[--every DURATION] [--socket PATH] [--log-level LEVEL] [--log-format FORMAT]\n"
+             "       [--http ADDR:PORT [--http-token-file FILE] [--http-read-token-file FILE]]",
     .summary = "run the daemon: periodic sweeps, hot reload, control socket",
     .help = "Keeps every organisation's results current: every --every (default 10m) it\n"
             "evaluates the organisations whose facts changed, that reached a time boundary, or\n"
@@ -51,6 +63,10 @@ const cli_command cmd_serve = {
             "$JOURNAL_STREAM names standard error, as under systemd) each starts with its syslog\n"
             "priority, so `journalctl -p err` finds the errors. Under systemd (Type=notify) it\n"
             "reports start-up, reloads and shutdown on $NOTIFY_SOCKET and pings the watchdog.\n"
+            "With --http (a bare port listens on 127.0.0.1) it also answers /health/live,\n"
+            "/health/ready, /metrics (Prometheus) and the JSON API under /v1/; reloads, sweeps\n"
+            "and evaluations over HTTP need the bearer token in --http-token-file (mode 0600),\n"
+            "reads need --http-read-token-file's when it is given (docs/http.md).\n"
             "SIGTERM/SIGINT stop it cleanly (docs/daemon.md, docs/packaging.md).",
     .min_pos = 0,
     .max_pos = 0,
@@ -58,6 +74,10 @@ const cli_command cmd_serve = {
                 {"socket", "PATH", "control socket (default: DB.sock)"},
                 {"log-level", "LEVEL", "debug, info, warn or error (default info)"},
                 {"workers", "N", "evaluation threads (default: one per core)"},
-                {"log-format", "FORMAT", "text or journal (default: journal under systemd)"}},
+                {"log-format", "FORMAT", "text or journal (default: journal under systemd)"},
+                {"http", "ADDR:PORT", "listen for HTTP (health, metrics, JSON API) there"},
+                {"http-token-file", "FILE", "bearer token for HTTP reloads, sweeps, evaluations"},
+                {"http-read-token-file", "FILE", "bearer token HTTP reads must present"},
+                {"http-threads", "N", "HTTP threads (default 2)"}},
     .run = run,
 };

@@ -131,7 +131,8 @@ static int exec_sql(store *s, const char *sql, char *err, size_t errsz) {
  * once SQLite is initialised, e.g. in a Lua interpreter that loaded another SQLite user.) */
 static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
-int store_open(store **out, const char *path, int migrate, char *err, size_t errsz) {
+int store_open(store **out, const char *path, int mode, char *err, size_t errsz) {
+  int migrate = mode == STORE_OPEN_MIGRATE;
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, configure_sqlite);
   *out = NULL;
@@ -140,7 +141,8 @@ int store_open(store **out, const char *path, int migrate, char *err, size_t err
     snprintf(err, errsz, "out of memory");
     return STORE_ERROR;
   }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (migrate ? SQLITE_OPEN_CREATE : 0);
+  int flags = (mode == STORE_OPEN_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+              SQLITE_OPEN_NOMUTEX | (migrate ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
     if (!s->db) {
       snprintf(err, errsz, "%s: cannot open database: out of memory", path);
@@ -159,11 +161,16 @@ int store_open(store **out, const char *path, int migrate, char *err, size_t err
   sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
   /* WAL lets readers (evaluations, status) run beside one writer; NORMAL sync is durable
    * across process crashes in WAL mode, which is the failure that matters here. ANALYZE
-   * is never run: see docs/store.md on SQLite 3.40.1's IN/range bug. */
+   * is never run: see docs/store.md on SQLite 3.40.1's IN/range bug. A read-only
+   * connection leaves the journal mode to the writers (the file is in WAL already) and
+   * refuses writes even to temporary tables. */
   int rc = exec_sql(s,
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
-                    "PRAGMA cache_size = -65536;",
+                    mode == STORE_OPEN_READ
+                        ? "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; "
+                          "PRAGMA cache_size = -16384;"
+                        : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                          "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+                          "PRAGMA cache_size = -65536;",
                     err, errsz);
   if (rc == STORE_OK) rc = store_schema_migrate(s, migrate, err, errsz);
   if (rc != STORE_OK) {

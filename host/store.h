@@ -34,9 +34,12 @@ void store_busy_timeout(store *s, int ms);
 /* Sentinel for "no time" (a NULL column). */
 #define STORE_NO_TIME INT64_MIN
 
-/* Opens (creating if needed) the database at `path`. With `migrate`, applies pending
- * migrations (`attain init`); without, refuses a database whose schema is not current. */
-int store_open(store **out, const char *path, int migrate, char *err, size_t errsz);
+/* How store_open opens: STORE_OPEN_EXISTING refuses a database that is missing or whose
+ * schema is not current; STORE_OPEN_MIGRATE creates it if needed and applies pending
+ * migrations (`attain init`); STORE_OPEN_READ is EXISTING on a read-only connection (the
+ * daemon's HTTP listener: a statement that would write fails). */
+enum { STORE_OPEN_EXISTING = 0, STORE_OPEN_MIGRATE = 1, STORE_OPEN_READ = 2 };
+int store_open(store **out, const char *path, int mode, char *err, size_t errsz);
 void store_close(store *s);
 
 /* The schema version this binary writes (PRAGMA user_version). */

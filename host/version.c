@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <lua.h>
+#include <microhttpd.h>
 #include <uv.h>
 
 #include "store.h" /* SQLite stays behind the store: only it includes sqlite3.h */
@@ -24,6 +25,7 @@ static const struct {
     {"SQLite", store_sqlite_version},
     {"libuv", uv_version_string},
     {"jansson", jansson_version_str},
+    {"libmicrohttpd", MHD_get_version},
 };
 
 const char *version_attain(void) { return ATTAIN_VERSION; }

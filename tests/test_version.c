@@ -3,6 +3,7 @@
 #include "check.h"
 #include <jansson.h>
 #include <lua.h>
+#include <microhttpd.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <uv.h>
@@ -19,10 +20,13 @@ static void prints_the_program_then_each_library(void) {
   version_print(f);
   fclose(f);
   char expected[512];
-  snprintf(expected, sizeof expected, "attain %s\n%s\nSQLite %s\nlibuv %s\njansson %s\n",
+  /* MHD_VERSION is 0xMMmmpp00 in binary-coded decimal: 0x00097500 is 0.9.75 */
+  snprintf(expected, sizeof expected,
+           "attain %s\n%s\nSQLite %s\nlibuv %s\njansson %s\nlibmicrohttpd %x.%x.%x\n",
            version_attain(), LUA_RELEASE, SQLITE_VERSION,
            STR(UV_VERSION_MAJOR) "." STR(UV_VERSION_MINOR) "." STR(UV_VERSION_PATCH),
-           JANSSON_VERSION);
+           JANSSON_VERSION, (unsigned)(MHD_VERSION >> 24) & 0xff,
+           (unsigned)(MHD_VERSION >> 16) & 0xff, (unsigned)(MHD_VERSION >> 8) & 0xff);
   CHECK_STR(buf, expected);
   free(buf);
   /* MAJOR.MINOR.PATCH, as CMake's project(VERSION) gives it */

@@ -84,6 +84,7 @@ wait "$listener" || true
 expect_eq "READY=1 without a good set names the problem (abstract socket)" "$(said notify2.log)" \
   "READY=1 STATUS=no good policy set is loaded: pol/broken.lua:2: failed to compile: unexpected symbol near <eof>
 STOPPING=1 STATUS=stopping (TERM)"
-expect_contains "... and the daemon answers ctl, waiting for a good set" "$ctl_at_ready" '"ok":true,"policy":null'
+expect_contains "... and the daemon answers ctl, waiting for a good set" "$ctl_at_ready" '"ok":true,"health":"unavailable"'
+expect_contains "... its policy null" "$ctl_at_ready" '"policy":null'
 expect_eq "no WATCHDOG=1 unless asked for" "$(grep -c '^WATCHDOG=1$' notify2.log || true)" 0
 finish
