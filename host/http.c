@@ -351,7 +351,7 @@ int http_start(http_server **out, const http_options *o, http_handler handler, v
   s->mhd = MHD_start_daemon(
       flags, 0, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 2),
-      MHD_OPTION_CONNECTION_LIMIT, o->max_connections ? o->max_connections : 64u,
+      MHD_OPTION_CONNECTION_LIMIT, o->max_connections ? o->max_connections : 256u,
       MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 10u,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,

@@ -29,7 +29,7 @@ typedef struct http_exchange http_exchange;
 typedef struct http_options {
   const char *listen;       /* "PORT" (127.0.0.1), "ADDR:PORT" or "[ADDR6]:PORT" */
   int threads;              /* 0: 2 */
-  unsigned max_connections; /* 0: 64 */
+  unsigned max_connections; /* 0: 256 */
   unsigned timeout_s;       /* 0: 10 */
   size_t max_body;          /* 0: 64 KiB */
 } http_options;

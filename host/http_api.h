@@ -42,7 +42,7 @@ typedef struct http_api_options {
   const char *token_file;       /* --http-token-file: bearer token for mutations, or NULL */
   const char *read_token_file;  /* --http-read-token-file: bearer token for reads, or NULL */
   int threads;                  /* HTTP threads (0: 2) */
-  unsigned max_connections;     /* 0: 64 */
+  unsigned max_connections;     /* 0: 256 */
   logger log;
 } http_api_options;
 
