@@ -287,7 +287,30 @@ static void builder_free(builder *bd) {
 }
 
 /* Writes the image of every organisation of the builder whose `want` flag is set. */
-static int write_images(store *s, builder *bd, const unsigned char *want, int64_t lo, char *err,
+/* 1 if oid's stored image (of its current revision) is `img`. */
+static int image_unchanged(store *s, int64_t oid, const buf *img, int *same, char *err,
+                           size_t errsz) {
+  *same = 0;
+  sqlite3_stmt *st = store_stmt(s, STMT_IMAGE_GET, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const void *old = sqlite3_column_blob(st, 0);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    *same = n == img->len && (n == 0 || memcmp(old, img->p, n) == 0);
+  } else if (rc != SQLITE_DONE) {
+    return store_fail(s, st, "reading a facts image", err, errsz);
+  }
+  sqlite3_reset(st);
+  return STORE_OK;
+}
+
+/* Writes the images of the organisations of `bd` flagged in `want` (all if NULL), with
+ * revision `rev` (or each one's own when rev < 0). With `changed`, an organisation whose
+ * stored image is the same is skipped, and the others' oids are appended there. */
+static int write_images(store *s, builder *bd, const unsigned char *want, int64_t lo,
+                        int64_t rev, int64_t *changed, size_t *nchanged, char *err,
                         size_t errsz) {
   size_t cur[S_COUNT] = {0};
   buf img = {0};
@@ -315,13 +338,19 @@ static int write_images(store *s, builder *bd, const unsigned char *want, int64_
       break;
     }
     if (want && !want[oid - lo]) continue;
+    if (changed) {
+      int same;
+      if ((rc = image_unchanged(s, oid, &img, &same, err, errsz)) != STORE_OK) break;
+      if (same) continue;
+      changed[(*nchanged)++] = oid;
+    }
     sqlite3_stmt *st = store_stmt(s, STMT_IMAGE_PUT, err, errsz);
     if (!st) {
       rc = STORE_ERROR;
       break;
     }
     store_bind_int(st, ":oid", oid);
-    store_bind_int(st, ":rev", bd->revs[i]);
+    store_bind_int(st, ":rev", rev >= 0 ? rev : bd->revs[i]);
     sqlite3_bind_blob(st, sqlite3_bind_parameter_index(st, ":facts"), img.p, (int)img.len,
                       SQLITE_STATIC);
     rc = store_exec_stmt(s, st, "writing a facts image", err, errsz);
@@ -335,13 +364,15 @@ static int cmp_oid(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-int store_images_rebuild(store *s, int64_t *oids, size_t n, char *err, size_t errsz) {
+int store_images_update(store *s, int64_t *oids, size_t n, int64_t rev, size_t *changed,
+                        char *err, size_t errsz) {
   static const store_facts_sink sink = {b_org,    b_user,     b_holding,   b_later,
                                         b_metric, b_override, b_membership};
   qsort(oids, n, sizeof *oids, cmp_oid);
   builder bd = {0};
   unsigned char want[REBUILD_SPAN];
   int rc = STORE_OK;
+  *changed = 0; /* oids[0..*changed) is rewritten behind the reading position */
   for (size_t i = 0; i < n && rc == STORE_OK;) {
     /* The organisations within REBUILD_SPAN ids of the first: one range read. */
     int64_t lo = oids[i], hi = lo;
@@ -357,7 +388,7 @@ int store_images_rebuild(store *s, int64_t *oids, size_t n, char *err, size_t er
       snprintf(err, errsz, "building facts images: out of memory");
       rc = STORE_ERROR;
     }
-    if (rc == STORE_OK) rc = write_images(s, &bd, want, lo, err, errsz);
+    if (rc == STORE_OK) rc = write_images(s, &bd, want, lo, rev, oids, changed, err, errsz);
   }
   builder_free(&bd);
   return rc;
@@ -377,7 +408,7 @@ int store_images_rebuild_all(store *s, char *err, size_t errsz) {
       snprintf(err, errsz, "building facts images: out of memory");
       rc = STORE_ERROR;
     }
-    if (rc == STORE_OK) rc = write_images(s, &bd, NULL, lo, err, errsz);
+    if (rc == STORE_OK) rc = write_images(s, &bd, NULL, lo, -1, NULL, NULL, err, errsz);
   }
   builder_free(&bd);
   return rc;

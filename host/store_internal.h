@@ -73,6 +73,9 @@ struct store_facts_sink;
                       "WHERE o.oid BETWEEN :lo AND :hi ORDER BY o.oid")                       \
   X(IMAGE_PUT, "INSERT INTO org_facts(oid, rev, facts) VALUES (:oid, :rev, :facts) "          \
                "ON CONFLICT(oid) DO UPDATE SET rev = excluded.rev, facts = excluded.facts")   \
+  /* An organisation's image, when it is of its current revision. */                        \
+  X(IMAGE_GET, "SELECT f.facts FROM org_facts f JOIN org o ON o.oid = f.oid AND o.rev = f.rev " \
+               "WHERE f.oid = :oid")                                                          \
   X(RANGE_USERS, "SELECT oid, uid, key, joined, left_at, joined_known, left_known FROM user "  \
                  "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, uid")                            \
   X(RANGE_HOLDINGS,                                                                            \
@@ -198,12 +201,17 @@ int store_read_sources(store *s, int64_t lo, int64_t hi, const struct store_metr
                        const struct store_facts_sink *f, void *farg, const unsigned char *only,
                        char *err, size_t errsz);
 
-/* Facts images (store_image.c): rebuilds the images of the given organisations (sorted in
- * place) or of all, from the source tables, with their current revision; and decodes one
- * into a sink (rows with metric months outside `w` skipped). Decoding returns
- * STORE_ECONFLICT for an image it cannot read (another format: treat it as stale);
- * `scratch` is a buffer the decoder may grow, owned by the caller. */
-int store_images_rebuild(store *s, int64_t *oids, size_t n, char *err, size_t errsz);
+/* Facts images (store_image.c). store_images_update builds the images of the given
+ * organisations (sorted in place) from the source tables and keeps in oids[0..*changed)
+ * those whose image differs from the one stored for their current revision (or that
+ * have none): the organisations whose facts, as evaluations read them, really changed.
+ * Their new images are written with revision `rev`; the others are left as they were.
+ * store_images_rebuild_all writes every image, with its organisation's revision.
+ * store_image_decode decodes one into a sink (rows with metric months outside `w`
+ * skipped); it returns STORE_ECONFLICT for an image it cannot read (another format: treat
+ * it as stale); `scratch` is a buffer the decoder may grow, owned by the caller. */
+int store_images_update(store *s, int64_t *oids, size_t n, int64_t rev, size_t *changed,
+                        char *err, size_t errsz);
 int store_images_rebuild_all(store *s, char *err, size_t errsz);
 int store_image_decode(const void *data, size_t len, int64_t oid,
                        const struct store_metric_window *w, const struct store_facts_sink *f,

@@ -448,27 +448,36 @@ int store_membership_put(store *s, const store_membership_rec *m, char *err, siz
 }
 
 int store_write_finish(store *s, int64_t *changed, char *err, size_t errsz) {
-  *changed = (int64_t)s->touched.n;
+  *changed = 0;
   if (!s->touched.n) return STORE_OK;
   int64_t rev;
   if (store_data_rev(s, &rev, err, errsz)) return STORE_ERROR;
   rev++;
-  sqlite3_stmt *st = store_stmt(s, STMT_DATA_REV_SET, err, errsz);
-  if (!st) return STORE_ERROR;
-  store_bind_int(st, ":rev", rev);
-  if (store_exec_stmt(s, st, "bumping the data revision", err, errsz)) return STORE_ERROR;
   size_t n = 0;
-  for (size_t i = 0; i < s->touched.cap; i++) {
-    if (!s->touched.slots[i]) continue;
-    st = store_stmt(s, STMT_ORG_SET_REV, err, errsz);
-    if (!st) return STORE_ERROR;
+  for (size_t i = 0; i < s->touched.cap; i++)
+    if (s->touched.slots[i]) s->touched.slots[n++] = s->touched.slots[i]; /* compacted */
+  /* A batch that changed a row and changed it back (a file updating one key twice, imported
+   * again) leaves the organisation's facts as they were: its image says so, and only the
+   * organisations whose image really differs get the new revision (store_image.c). */
+  size_t real = 0;
+  int rc = store_images_update(s, s->touched.slots, n, rev, &real, err, errsz);
+  for (size_t i = 0; rc == STORE_OK && i < real; i++) {
+    sqlite3_stmt *st = store_stmt(s, STMT_ORG_SET_REV, err, errsz);
+    if (!st) {
+      rc = STORE_ERROR;
+      break;
+    }
     store_bind_int(st, ":rev", rev);
     store_bind_int(st, ":oid", s->touched.slots[i]);
-    if (store_exec_stmt(s, st, "stamping an organisation", err, errsz)) return STORE_ERROR;
-    s->touched.slots[n++] = s->touched.slots[i]; /* compacted: the rebuild's list */
+    rc = store_exec_stmt(s, st, "stamping an organisation", err, errsz);
   }
-  /* The changed organisations' facts images, of their new revision (store_image.c). */
-  int rc = store_images_rebuild(s, s->touched.slots, n, err, errsz);
-  store_write_begin(s); /* clears the (now compacted) set */
+  if (rc == STORE_OK && real) {
+    sqlite3_stmt *st = store_stmt(s, STMT_DATA_REV_SET, err, errsz);
+    if (!st) return STORE_ERROR;
+    store_bind_int(st, ":rev", rev);
+    rc = store_exec_stmt(s, st, "bumping the data revision", err, errsz);
+  }
+  if (rc == STORE_OK) *changed = (int64_t)real;
+  store_write_begin(s); /* clears the set */
   return rc;
 }
