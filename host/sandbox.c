@@ -590,12 +590,57 @@ typedef struct wrap {
   lua_CFunction fn; /* called with the original as upvalue 1 */
 } wrap;
 
-static const char *const base_names[] = {"assert", "error",  "ipairs",   "next",   "pairs",
-                                         "select", "tonumber", "tostring", "type",
-                                         "getmetatable", "rawequal", "rawlen", "rawget", NULL};
+/* What a policy's environment holds, defined here once: setup() builds the environment
+ * from these lists (an allowlist: a field of the real library that is not listed is not
+ * copied, so a Lua built with compatibility functions such as math.pow offers policies
+ * no more), and sandbox_globals() hands them to the static check (policy_lint.h) and to
+ * the luacheck standard that tests/test_policy_lint.c compares with
+ * stdlib/luacheck/attain/luacheck.lua. */
+static const char *const string_fields[] = {"byte",    "char",   "find",  "format", "gmatch",
+                                            "gsub",    "len",    "lower", "match",  "pack",
+                                            "packsize", "rep",   "reverse", "sub",  "unpack",
+                                            "upper",   NULL};
+static const char *const table_fields[] = {"concat", "insert", "move", "pack",
+                                           "remove", "sort",   "unpack", NULL};
+static const char *const math_fields[] = {"abs",  "acos",       "asin",  "atan",      "ceil",
+                                          "cos",  "deg",        "exp",   "floor",     "fmod",
+                                          "huge", "log",        "max",   "maxinteger", "min",
+                                          "mininteger", "modf", "pi",    "rad",       "sin",
+                                          "sqrt", "tan",        "tointeger", "type",  "ult",
+                                          NULL};
+static const char *const utf8_fields[] = {"char",      "charpattern", "codepoint",
+                                          "codes",     "len",         "offset", NULL};
+
+/* Why a well-known name is absent: the static check and docs/sandbox.md say the same. */
+static const sandbox_absent absent[] = {
+    {"io", "no I/O: facts come only from the facts object"},
+    {"os", "no clock and no system: the evaluation time is org.now"},
+    {"print", "nothing is printed during sweeps: use a.trace to see values"},
+    {"debug", "it reaches past the sandbox"},
+    {"package", "require serves the stdlib and the policy directory's lib/ only"},
+    {"load", "no code loading"},
+    {"loadstring", "no code loading"},
+    {"dofile", "no code loading: share code through modules in lib/"},
+    {"loadfile", "no code loading: share code through modules in lib/"},
+    {"collectgarbage", "the host manages memory"},
+    {"coroutine", "nested coroutine.close can crash Lua 5.4.4"},
+    {"rawset", "it would bypass the read-only library tables"},
+    {"_G", "each file has its own environment; there is no global table"},
+    {"string.dump", "no binary chunks"},
+    {"math.random", "an evaluation must give the same answer every time"},
+    {"math.randomseed", "an evaluation must give the same answer every time"},
+    {NULL, NULL}};
+
+static const sandbox_global globals[] = {
+    {"assert", NULL},   {"error", NULL},    {"getmetatable", NULL}, {"ipairs", NULL},
+    {"next", NULL},     {"pairs", NULL},    {"pcall", NULL},        {"rawequal", NULL},
+    {"rawget", NULL},   {"rawlen", NULL},   {"require", NULL},      {"select", NULL},
+    {"setmetatable", NULL}, {"tonumber", NULL}, {"tostring", NULL}, {"type", NULL},
+    {"xpcall", NULL},   {"math", math_fields}, {"string", string_fields},
+    {"table", table_fields}, {"utf8", utf8_fields}, {NULL, NULL}};
+
 static const wrap base_wraps[] = {{"pcall", safe_pcall}, {"xpcall", safe_xpcall},
                                   {"setmetatable", safe_setmetatable}, {NULL, NULL}};
-static const char *const string_drop[] = {"dump", NULL};
 static const wrap string_wraps[] = {{"find", safe_find},   {"match", safe_match},
                                     {"gmatch", safe_gmatch}, {"gsub", safe_gsub},
                                     {"rep", safe_rep},     {NULL, NULL}};
@@ -603,40 +648,37 @@ static const wrap table_wraps[] = {{"insert", safe_insert}, {"remove", safe_remo
                                    {"move", safe_move},     {"concat", safe_concat},
                                    {"unpack", safe_unpack}, {"sort", safe_sort},
                                    {NULL, NULL}};
-static const char *const math_drop[] = {"random", "randomseed", NULL};
 
-static int listed(const char *const *names, const char *name) {
-  for (; names && *names; names++)
-    if (strcmp(*names, name) == 0) return 1;
-  return 0;
+const sandbox_global *sandbox_globals(void) { return globals; }
+
+const char *sandbox_absent_reason(const char *name) {
+  for (const sandbox_absent *a = absent; a->name; a++)
+    if (strcmp(a->name, name) == 0) return a->why;
+  return NULL;
 }
 
-/* Each wrapper becomes a closure over the original function of the same name in `lib`. */
-static void set_wraps(lua_State *L, int lib, int dst, const wrap *w) {
-  for (; w && w->name; w++) {
-    lua_getfield(L, lib, w->name);
-    lua_pushcclosure(L, w->fn, 1);
-    lua_setfield(L, dst, w->name);
-  }
+static const wrap *wrap_find(const wrap *w, const char *name) {
+  for (; w && w->name; w++)
+    if (strcmp(w->name, name) == 0) return w;
+  return NULL;
 }
 
-/* Pushes a read-only proxy over a private copy of the library at `lib`, without `drop`. */
-static void push_library(lua_State *L, int lib, const char *name, const char *const *drop,
+/* Pushes a read-only proxy over a private copy of the listed `fields` of the library at
+ * `lib`, each wrapped by its entry of `w` if it has one. */
+static void push_library(lua_State *L, int lib, const char *name, const char *const *fields,
                          const wrap *w) {
   lib = lua_absindex(L, lib);
   lua_newtable(L); /* the private copy */
   int copy = lua_gettop(L);
-  lua_pushnil(L);
-  while (lua_next(L, lib)) {
-    if (lua_type(L, -2) == LUA_TSTRING && !listed(drop, lua_tostring(L, -2))) {
-      lua_pushvalue(L, -2);
-      lua_insert(L, -2);
-      lua_rawset(L, copy);
-    } else {
+  for (const char *const *f = fields; *f; f++) {
+    if (lua_getfield(L, lib, *f) == LUA_TNIL) {
       lua_pop(L, 1);
+      continue;
     }
+    const wrap *wr = wrap_find(w, *f);
+    if (wr) lua_pushcclosure(L, wr->fn, 1);
+    lua_setfield(L, copy, *f);
   }
-  set_wraps(L, lib, copy, w);
   char what[64];
   snprintf(what, sizeof what, "library table '%s'", name);
   make_readonly(L, what);
@@ -649,28 +691,33 @@ static int setup(lua_State *L) {
   luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);  /* 4 */
   luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);  /* 5 */
   lua_newtable(L);                                     /* 6: G */
-  for (const char *const *n = base_names; *n; n++) {
-    lua_getfield(L, 1, *n);
-    lua_setfield(L, 6, *n);
+  for (const sandbox_global *g = globals; g->name; g++) {
+    if (g->fields) {
+      static const char *const libs[] = {"string", "table", "math", "utf8"};
+      int slot = 0;
+      for (int k = 0; k < 4; k++)
+        if (strcmp(libs[k], g->name) == 0) slot = 2 + k;
+      if (!slot) return luaL_error(L, "no library '%s'", g->name);
+      push_library(L, slot, g->name, g->fields,
+                   slot == 2 ? string_wraps : slot == 3 ? table_wraps : NULL);
+      if (slot == 2) { /* strings index the proxy; the real metatable stays hidden */
+        lua_pushliteral(L, "");
+        lua_getmetatable(L, -1);
+        lua_pushvalue(L, -3);
+        lua_setfield(L, -2, "__index");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 2);
+      }
+    } else if (strcmp(g->name, "require") == 0) {
+      lua_pushcfunction(L, safe_require);
+    } else {
+      lua_getfield(L, 1, g->name);
+      const wrap *w = wrap_find(base_wraps, g->name);
+      if (w) lua_pushcclosure(L, w->fn, 1);
+    }
+    lua_setfield(L, 6, g->name);
   }
-  set_wraps(L, 1, 6, base_wraps);
-  lua_pushcfunction(L, safe_require);
-  lua_setfield(L, 6, "require");
-  push_library(L, 2, "string", string_drop, string_wraps);
-  lua_pushliteral(L, ""); /* strings index the proxy; the real metatable stays hidden */
-  lua_getmetatable(L, -1);
-  lua_pushvalue(L, -3);
-  lua_setfield(L, -2, "__index");
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 2);
-  lua_setfield(L, 6, "string");
-  push_library(L, 3, "table", NULL, table_wraps);
-  lua_setfield(L, 6, "table");
-  push_library(L, 4, "math", math_drop, NULL);
-  lua_setfield(L, 6, "math");
-  push_library(L, 5, "utf8", NULL, NULL);
-  lua_setfield(L, 6, "utf8");
 
   lua_createtable(L, 0, 2); /* G's metatable: strict reads */
   lua_pushcfunction(L, undefined_global);

@@ -86,4 +86,22 @@ long long sandbox_instructions_used(const sandbox *sb);
 /* Closes the state and frees the sandbox. NULL is a no-op. */
 void sandbox_free(sandbox *sb);
 
+/* What every policy environment holds, defined once (sandbox.c builds the environment
+ * from it): each global by name, with `fields` the fields of a library table
+ * (NULL-terminated) or NULL for a function. Ends with a NULL name. The static check
+ * (policy_lint.h) and the luacheck standard (stdlib/luacheck/attain/luacheck.lua,
+ * compared with this list by tests/test_policy_lint.c) read it. */
+typedef struct sandbox_global {
+  const char *name;
+  const char *const *fields;
+} sandbox_global;
+const sandbox_global *sandbox_globals(void);
+
+/* Why a well-known global ("os") or library field ("math.random") is left out, in a
+ * phrase for messages; NULL for any other name. */
+typedef struct sandbox_absent {
+  const char *name, *why;
+} sandbox_absent;
+const char *sandbox_absent_reason(const char *name);
+
 #endif

@@ -4,10 +4,10 @@
 -- and a `require` that reaches only the stdlib. Organisations are imported with only the
 -- metric names and codes the data generator emits, so a policy that reads another name
 -- cannot reach gold on "everything".
-package.path = "tests/spec/?.lua;" .. package.path
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
 
 local testing = require "attain.testing"
-local fixture = require "helpers.fixture"
+local fixture = require "attain.fixture"
 
 local AT = "2026-03-15"
 

@@ -1,7 +1,7 @@
 -- Scenario builder for policy specs: records go through the real importer into an
 -- in-memory store (`attain.testing`), and policies are evaluated by the real host.
 --
---   local fixture = require "helpers.fixture"
+--   local fixture = require "attain.fixture"
 --   local fx = fixture.new()
 --   fx:org("contoso")
 --   fx:person("contoso", "u1")                         -- a user with one MSA ("u1@msa.example")
