@@ -357,10 +357,9 @@ static void reload_done(uv_work_t *w, int status) {
     if (r->rc != 0)
       len = (size_t)snprintf(d->last_reload.error, sizeof d->last_reload.error, "%s", r->err);
     else
-      for (int i = 0; i < r->set->nfiles && len < sizeof d->last_reload.error; i++)
-        if (r->set->files[i].problem)
-          len += (size_t)snprintf(d->last_reload.error + len, sizeof d->last_reload.error - len,
-                                  "%s%s", len ? "; " : "", r->set->files[i].problem);
+      for (int k = 0; k < policy_set_issue_count(r->set) && len < sizeof d->last_reload.error; k++)
+        len += (size_t)snprintf(d->last_reload.error + len, sizeof d->last_reload.error - len,
+                                "%s%s", len ? "; " : "", policy_set_issue(r->set, k));
     d->last_reload.ok = 0;
     d->n.reloads_failed++;
     log_line(&d->o.log, LOG_ERROR, "reload",

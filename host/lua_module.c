@@ -450,12 +450,10 @@ static int l_check(lua_State *L) {
   policy_set *set;
   if (policy_set_load(&set, dir, NULL, err, sizeof err)) return luaL_error(L, "%s", err);
   lua_newtable(L);
-  int n = 0;
-  for (int i = 0; i < set->nfiles; i++)
-    if (set->files[i].problem) {
-      lua_pushstring(L, set->files[i].problem);
-      lua_rawseti(L, -2, ++n);
-    }
+  for (int k = 0; k < policy_set_issue_count(set); k++) {
+    lua_pushstring(L, policy_set_issue(set, k));
+    lua_rawseti(L, -2, k + 1);
+  }
   lua_pushstring(L, set->version);
   policy_set_unref(set);
   return 2;

@@ -22,7 +22,7 @@ static void usage(FILE *to) {
 }
 
 int main(int argc, char **argv) {
-  attain_ctx ctx = {"attain.db", "policies", stdout, stderr};
+  attain_ctx ctx = {.db = "attain.db", .policies = "policies", .out = stdout, .err = stderr};
   /* Global options may also stand before the command name. */
   int i = 1;
   for (; i < argc; i++) {
@@ -32,9 +32,11 @@ int main(int argc, char **argv) {
     }
     if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--policies") == 0) && i + 1 < argc) {
       *(argv[i][2] == 'd' ? &ctx.db : &ctx.policies) = argv[i + 1];
+      if (argv[i][2] == 'd') ctx.db_given = 1;
       i++;
     } else if (strncmp(argv[i], "--db=", 5) == 0) {
       ctx.db = argv[i] + 5;
+      ctx.db_given = 1;
     } else if (strncmp(argv[i], "--policies=", 11) == 0) {
       ctx.policies = argv[i] + 11;
     } else {

@@ -52,6 +52,8 @@ struct sandbox {
   int refused;                  /* the last growth request was refused */
   char budget_msg[256];         /* "file:line: instruction budget exceeded (...)" or the
                                    depth message, for sandbox_pcall to report */
+  char last_line[LUA_IDSIZE + 24]; /* "file:line: " of the last line of policy code run in
+                                   this hooked sandbox_pcall (see where) */
 };
 
 static const char env_meta_key = 'E'; /* registry[&env_meta_key] = metatable of every _ENV */
@@ -103,7 +105,8 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 /* Writes "file:line: " of the innermost Lua frame at or above `level` into buf, skipping
  * the stdlib's own frames: an author needs the line of their policy. When none is left —
  * `return a.competency {...}` is a tail call, so a problem found by a.competency has no
- * caller frame — buf stays empty and the caller names the file alone. */
+ * caller frame — buf gets the last line of policy code the call ran (the line hook of a
+ * hooked sandbox_pcall records it), which for a tail call is the line of the call. */
 static void where(lua_State *L, int level, char *buf, size_t bufsz) {
   lua_Debug ar;
   buf[0] = '\0';
@@ -114,6 +117,7 @@ static void where(lua_State *L, int level, char *buf, size_t bufsz) {
       return;
     }
   }
+  snprintf(buf, bufsz, "%s", sandbox_of(L)->last_line);
 }
 
 /* Ends the call: the error cannot be caught inside the sandbox (see caught_must_reraise). */
@@ -134,11 +138,17 @@ static int fatal_raise(lua_State *L, sandbox *sb, int code) {
 static int budget_raise(lua_State *L, sandbox *sb) { return fatal_raise(L, sb, SANDBOX_EINSTRUCTIONS); }
 
 /* In a hook no call frame is pushed, so level 0 is the running Lua function. Checking the
- * depth walks at most MAX_DEPTH frames, and only every HOOK_PERIOD instructions. */
+ * depth walks at most MAX_DEPTH frames, and only every HOOK_PERIOD instructions. Line
+ * events (hooked sandbox_pcall only: loading a policy, not evaluating one) record the last
+ * line of policy code for where(). */
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   sandbox *sb = sandbox_of(L);
+  if (ar->event == LUA_HOOKLINE) {
+    if (lua_getinfo(L, "S", ar) && ar->source[0] == '@' && strncmp(ar->source, "@stdlib/", 8) != 0)
+      snprintf(sb->last_line, sizeof sb->last_line, "%s:%d: ", ar->short_src, ar->currentline);
+    return;
+  }
   lua_Debug deep;
-  (void)ar;
   sb->spent += sb->period;
   if (sb->spent > sb->limits.instructions) budget_raise(L, sb);
   if (lua_getstack(L, MAX_DEPTH, &deep)) fatal_raise(L, sb, SANDBOX_ERUN);
@@ -178,6 +188,16 @@ static int caught_must_reraise(lua_State *L, int status) {
 }
 
 static int message_handler(lua_State *L);
+
+/* attain.sandbox.where(): "file:line: " of the innermost line of policy code running (the
+ * call of a stdlib constructor, say), or "" — where() above, for messages the stdlib
+ * raises later (a failing custom measure names its a.goal line). */
+static int sandbox_where(lua_State *L) {
+  char pos[LUA_IDSIZE + 24];
+  where(L, 1, pos, sizeof pos);
+  lua_pushstring(L, pos);
+  return 1;
+}
 
 /* attain.sandbox.pcall(f, ...): budgeted_call that also catches an ordinary error of f,
  * returning false and "file:line: message" (the innermost policy position, as
@@ -348,7 +368,10 @@ static int safe_require(lua_State *L) {
   if (t != LUA_TNIL) return 1;
   lua_pop(L, 1);
   const stdlib_module *m = module_find(sandbox_of(L)->modules, name);
-  if (!m) return luaL_error(L, "module '%s' not found (policies may require only the attain stdlib)", name);
+  if (!m) return luaL_error(L,
+                          "module '%s' not found (policies may require the attain stdlib and "
+                          "the modules of the policy directory's lib/)",
+                          name);
   int status = luaL_loadbufferx(L, m->source, m->len, m->chunkname, "t");
   if (status == LUA_ERRMEM) {
     caught_must_reraise(L, status);
@@ -736,11 +759,13 @@ static int setup(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &env_meta_key);
 
   lua_newtable(L); /* require's cache, holding the one module written in C */
-  lua_createtable(L, 0, 2);
+  lua_createtable(L, 0, 3);
   lua_pushcfunction(L, budgeted_call);
   lua_setfield(L, -2, "call");
   lua_pushcfunction(L, budgeted_pcall);
   lua_setfield(L, -2, "pcall");
+  lua_pushcfunction(L, sandbox_where);
+  lua_setfield(L, -2, "where");
   make_readonly(L, "module 'attain.sandbox'");
   lua_setfield(L, -2, "attain.sandbox");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
@@ -895,8 +920,9 @@ static int protected_call(sandbox *sb, int nargs, int nresults, int hooked, char
   sb->spent = 0;
   sb->exhausted = 0;
   sb->refused = 0;
-  if (hooked)
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->period); /* restarts the hook count */
+  sb->last_line[0] = '\0';
+  if (hooked) /* restarts the hook count */
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, sb->period);
   else
     lua_sethook(L, NULL, 0, 0);
   lua_pushcfunction(L, message_handler); /* a light function: no allocation */

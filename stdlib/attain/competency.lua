@@ -82,7 +82,7 @@ function M.path(t)
     specs[i], labels[i] = s, s.label
   end
   local p = proxy({ id = id, level = level, goals = labels }, "attain.path")
-  path_specs[p] = { id = id, level = level, goals = specs, where = check.where(1) }
+  path_specs[p] = { id = id, level = level, goals = specs, where = check.where() }
   return p
 end
 
@@ -264,7 +264,7 @@ function M.competency(t)
   end
   if np == 0 then error(msg(fname, "no paths", ctx), 2) end
 
-  local plan = { id = id, measures = {}, paths = {}, where = check.where(1) }
+  local plan = { id = id, measures = {}, paths = {}, where = check.where(), path_goal_specs = {} }
   local slots, seen, views = {}, { silver = {}, gold = {} }, {}
   for i = 1, np do
     local p = path_specs[paths[i]]
@@ -281,6 +281,7 @@ function M.competency(t)
       nodes[j] = compile(p.goals[j], id, plan, slots)
     end
     plan.paths[i] = { id = p.id, level = p.level, nodes = nodes, blank = blank(#nodes) }
+    plan.path_goal_specs[i] = p.goals
     views[i] = paths[i]
   end
 
@@ -332,6 +333,55 @@ function M.metric_months(c)
   end
   table.sort(any_month)
   return months, any_month
+end
+
+--- Where the competency was made: "file:line: " of its `a.competency` call
+--- (also for `return a.competency { ... }`), for the host's messages about it.
+---@param c attain.Competency
+---@return string
+function M.origin(c)
+  return plan_of(c, "attain.origin").where
+end
+
+---@class attain.Reference
+---@field what "metric"|"code"
+---@field name string the metric name or achievement code
+---@field kind string the goal's metric kind ("revenue", ...) or achievement kind ("certification", ...)
+---@field goal string the constructor, e.g. "a.revenue"
+---@field where string "file:line: " of the goal's constructor call
+
+-- The goals of a spec tree, depth first, each once.
+local function each_leaf(spec, out, seen)
+  if seen[spec] then return end
+  seen[spec] = true
+  if spec.children then
+    for i = 1, #spec.children do each_leaf(spec.children[i], out, seen) end
+  elseif spec.op ~= "custom" then
+    out[#out + 1] = spec
+  end
+end
+
+--- Every metric name and achievement code the competency's goals name, in
+--- declaration order, for checking them against the policy set's schema
+--- (docs/policy-repo.md). Custom goals name none.
+---@param c attain.Competency
+---@return attain.Reference[]
+function M.references(c)
+  local plan = plan_of(c, "attain.references")
+  local leaves, seen, out = {}, {}, {}
+  for _, p in ipairs(plan.path_goal_specs) do
+    for _, g in ipairs(p) do each_leaf(g, leaves, seen) end
+  end
+  for _, g in ipairs(leaves) do
+    if g.op == "people" then
+      for _, code in ipairs(g.codes) do
+        out[#out + 1] = { what = "code", name = code, kind = g.facts_kind, goal = g.fname, where = g.where }
+      end
+    else
+      out[#out + 1] = { what = "metric", name = g.metric, kind = g.kind, goal = g.fname, where = g.where }
+    end
+  end
+  return out
 end
 
 ------------------------------------------------------------------------------
