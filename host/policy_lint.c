@@ -679,15 +679,12 @@ static int by_line(const void *x, const void *y) {
   return strcmp(a, b);
 }
 
-int policy_lint(const char *path, const char *src, size_t len, const policy_lint_env *env,
-                char ***problems, int *n, char *err, size_t errsz) {
-  *problems = NULL;
-  *n = 0;
+/* Compiles and dumps the chunk and reads the dump into *main (in `a`). Returns 1 when it
+ * did, 0 when the chunk does not compile or the dump is of another format, -1 when
+ * memory runs out. */
+static int read_chunk(const char *path, const char *src, size_t len, arena *a, proto *main) {
   lua_State *L = luaL_newstate();
-  if (!L) {
-    snprintf(err, errsz, "out of memory");
-    return -1;
-  }
+  if (!L) return -1;
   char chunk[512];
   snprintf(chunk, sizeof chunk, "@%s", path);
   dumpbuf d = {0};
@@ -695,16 +692,26 @@ int policy_lint(const char *path, const char *src, size_t len, const policy_lint
   lua_close(L);
   if (d.oom) {
     free(d.b);
-    snprintf(err, errsz, "out of memory");
     return -1;
   }
-  if (!d.b) return 0; /* does not compile: loading reports it */
+  if (!d.b) return 0;
+  reader r = {d.b, d.n, 0, 0, a};
+  memset(main, 0, sizeof *main);
+  if (rd_header(&r) == 0) rd_function(&r, main, 0);
+  free(d.b);
+  if (a->oom) return -1;
+  return !r.bad && main->code;
+}
+
+int policy_lint(const char *path, const char *src, size_t len, const policy_lint_env *env,
+                char ***problems, int *n, char *err, size_t errsz) {
+  *problems = NULL;
+  *n = 0;
   lint l = {.path = path, .env = env};
   arena_init(&l.a);
-  reader r = {d.b, d.n, 0, 0, &l.a};
-  proto main = {0};
-  if (rd_header(&r) == 0) rd_function(&r, &main, 0);
-  if (!r.bad && main.code) {
+  proto main;
+  int rc = read_chunk(path, src, len, &l.a, &main);
+  if (rc > 0) {
     assign_registers(&main);
     collect_written(&l, &main);
     know env_up[2] = {{0}};
@@ -713,8 +720,7 @@ int policy_lint(const char *path, const char *src, size_t len, const policy_lint
       env_up[0].kind = K_ENV;
     if (main.nup <= 1) analyse(&l, &main, env_up);
   }
-  free(d.b);
-  int oom = l.oom || l.a.oom;
+  int oom = rc < 0 || l.oom || l.a.oom;
   arena_free(&l.a);
   if (oom) {
     policy_lint_free(l.problems, l.n);
@@ -724,6 +730,54 @@ int policy_lint(const char *path, const char *src, size_t len, const policy_lint
   if (l.n > 1) qsort(l.problems, (size_t)l.n, sizeof *l.problems, by_line);
   *problems = l.problems;
   *n = l.n;
+  return 0;
+}
+
+/* Marks the lines of f's code, and of the functions inside it. The last instruction of a
+ * function is the `return` Lua adds at its `end`, dead after an explicit return: its line
+ * counts only when other code shares it. */
+static void code_lines(const proto *f, unsigned char *seen, int max) {
+  for (int pc = 0; pc < f->ncode; pc++) {
+    int line = f->lines[pc];
+    if (line <= 0 || line >= max) continue;
+    if (pc == f->ncode - 1 && pc > 0) {
+      int shared = 0;
+      for (int k = 0; k < pc && !shared; k++) shared = f->lines[k] == line;
+      if (!shared) continue;
+    }
+    seen[line] = 1;
+  }
+  for (int k = 0; k < f->np; k++) code_lines(&f->p[k], seen, max);
+}
+
+int policy_lint_lines(const char *path, const char *src, size_t len, int **lines, int *n,
+                      char *err, size_t errsz) {
+  *lines = NULL;
+  *n = 0;
+  arena a;
+  arena_init(&a);
+  proto main;
+  int rc = read_chunk(path, src, len, &a, &main);
+  int max = 1;
+  for (size_t i = 0; i < len; i++) max += src[i] == '\n';
+  max += 2;
+  unsigned char *seen = rc > 0 ? calloc((size_t)max, 1) : NULL;
+  if (seen)
+    for (int k = 0; k < main.np; k++) code_lines(&main.p[k], seen, max);
+  int count = 0;
+  for (int i = 0; seen && i < max; i++) count += seen[i];
+  int *out = count ? malloc((size_t)count * sizeof *out) : NULL;
+  for (int i = 0, j = 0; out && i < max; i++)
+    if (seen[i]) out[j++] = i;
+  free(seen);
+  arena_free(&a);
+  if (rc < 0 || (rc > 0 && !seen && max) || (count && !out)) {
+    free(out);
+    snprintf(err, errsz, "out of memory");
+    return -1;
+  }
+  *lines = out;
+  *n = count;
   return 0;
 }
 

@@ -52,4 +52,13 @@ int policy_lint(const char *path, const char *src, size_t len, const policy_lint
 
 void policy_lint_free(char **problems, int n);
 
+/* The lines holding code of the chunk's functions, not of its main chunk: what runs
+ * after the file loaded (custom measures, details, renewal rules and what they call),
+ * sorted, in a malloc'd array (NULL and 0 when there is none or the chunk does not
+ * compile). The `return` Lua adds at a function's `end` is left out (dead after an
+ * explicit return) unless other code shares its line. For `attain test --coverage`.
+ * Returns 0, or -1 with err when memory runs out. */
+int policy_lint_lines(const char *path, const char *src, size_t len, int **lines, int *n,
+                      char *err, size_t errsz);
+
 #endif

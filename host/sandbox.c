@@ -137,6 +137,64 @@ static int fatal_raise(lua_State *L, sandbox *sb, int code) {
 
 static int budget_raise(lua_State *L, sandbox *sb) { return fatal_raise(L, sb, SANDBOX_EINSTRUCTIONS); }
 
+/* ---- line coverage (tests only) ---------------------------------------------------------- */
+
+struct sandbox_lines {
+  struct lines_file {
+    char *path;
+    unsigned char *hit; /* by line */
+    int n;
+  } *files;
+  int nfiles;
+};
+
+sandbox_lines *sandbox_lines_new(void) { return calloc(1, sizeof(sandbox_lines)); }
+
+void sandbox_lines_free(sandbox_lines *l) {
+  if (!l) return;
+  for (int i = 0; i < l->nfiles; i++) {
+    free(l->files[i].path);
+    free(l->files[i].hit);
+  }
+  free(l->files);
+  free(l);
+}
+
+static struct lines_file *lines_file(const sandbox_lines *l, const char *path) {
+  for (int i = 0; i < l->nfiles; i++)
+    if (strcmp(l->files[i].path, path) == 0) return &l->files[i];
+  return NULL;
+}
+
+int sandbox_lines_hit(const sandbox_lines *l, const char *path, int line) {
+  const struct lines_file *f = lines_file(l, path);
+  return f && line >= 0 && line < f->n && f->hit[line];
+}
+
+/* Host memory, outside the state's budget: the recorder belongs to the test run. */
+static void lines_record(sandbox_lines *l, const char *path, int line) {
+  if (line < 0 || line > 1000000) return;
+  struct lines_file *f = lines_file(l, path);
+  if (!f) {
+    struct lines_file *v = realloc(l->files, (size_t)(l->nfiles + 1) * sizeof *v);
+    if (!v) return;
+    l->files = v;
+    f = &l->files[l->nfiles];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path))) return;
+    l->nfiles++;
+  }
+  if (line >= f->n) {
+    int n = line + 64;
+    unsigned char *h = realloc(f->hit, (size_t)n);
+    if (!h) return;
+    memset(h + f->n, 0, (size_t)(n - f->n));
+    f->hit = h;
+    f->n = n;
+  }
+  f->hit[line] = 1;
+}
+
 /* In a hook no call frame is pushed, so level 0 is the running Lua function. Checking the
  * depth walks at most MAX_DEPTH frames, and only every HOOK_PERIOD instructions. Line
  * events (hooked sandbox_pcall only: loading a policy, not evaluating one) record the last
@@ -144,8 +202,11 @@ static int budget_raise(lua_State *L, sandbox *sb) { return fatal_raise(L, sb, S
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   sandbox *sb = sandbox_of(L);
   if (ar->event == LUA_HOOKLINE) {
-    if (lua_getinfo(L, "S", ar) && ar->source[0] == '@' && strncmp(ar->source, "@stdlib/", 8) != 0)
+    if (lua_getinfo(L, "S", ar) && ar->source[0] == '@' && strncmp(ar->source, "@stdlib/", 8) != 0) {
       snprintf(sb->last_line, sizeof sb->last_line, "%s:%d: ", ar->short_src, ar->currentline);
+      if (sb->limits.lines && strcmp(ar->what, "main") != 0)
+        lines_record(sb->limits.lines, ar->source + 1, ar->currentline);
+    }
     return;
   }
   lua_Debug deep;
@@ -153,6 +214,10 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
   if (sb->spent > sb->limits.instructions) budget_raise(L, sb);
   if (lua_getstack(L, MAX_DEPTH, &deep)) fatal_raise(L, sb, SANDBOX_ERUN);
 }
+
+/* The hook's events inside policy functions the stdlib calls: the count, and every line
+ * when lines are recorded. */
+static int hook_mask(const sandbox *sb) { return LUA_MASKCOUNT | (sb->limits.lines ? LUA_MASKLINE : 0); }
 
 /* Charges `n` instructions for work done inside one C call. */
 static void budget_charge(lua_State *L, double n) {
@@ -173,7 +238,7 @@ static void budget_charge(lua_State *L, double n) {
 static int budgeted_call(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   int off = lua_gethook(L) == NULL;
-  if (off) lua_sethook(L, budget_hook, LUA_MASKCOUNT, sandbox_of(L)->period);
+  if (off) lua_sethook(L, budget_hook, hook_mask(sandbox_of(L)), sandbox_of(L)->period);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
   if (off) lua_sethook(L, NULL, 0, 0);
   return lua_gettop(L);
@@ -207,7 +272,7 @@ static int sandbox_where(lua_State *L) {
 static int budgeted_pcall(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   int off = lua_gethook(L) == NULL;
-  if (off) lua_sethook(L, budget_hook, LUA_MASKCOUNT, sandbox_of(L)->period);
+  if (off) lua_sethook(L, budget_hook, hook_mask(sandbox_of(L)), sandbox_of(L)->period);
   lua_pushcfunction(L, message_handler);
   lua_insert(L, 1);
   int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 1);

@@ -26,10 +26,21 @@
 
 typedef struct sandbox sandbox;
 
+/* The lines of policy functions that ran (not of main chunks, which run when a file
+ * loads): what `attain test --coverage` reports. Filled by every sandbox whose limits
+ * point at it; one thread at a time. */
+typedef struct sandbox_lines sandbox_lines;
+sandbox_lines *sandbox_lines_new(void);
+void sandbox_lines_free(sandbox_lines *l);
+/* Did line `line` of the file `path` ("policies/x.lua", as loaded) run? */
+int sandbox_lines_hit(const sandbox_lines *l, const char *path, int line);
+
 typedef struct sandbox_limits {
   size_t memory;          /* bytes the whole state may hold; 0 = SANDBOX_DEFAULT_MEMORY */
   long long instructions; /* VM instructions (plus charged library work) per sandbox_pcall;
                              0 = SANDBOX_DEFAULT_INSTRUCTIONS */
+  sandbox_lines *lines;   /* NULL, or where to record the lines policy functions run: the
+                             count hook then also sees every line (slower; tests only) */
 } sandbox_limits;
 
 enum {

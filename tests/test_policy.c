@@ -257,7 +257,7 @@ static void every_policy_function_runs_under_the_budget(void) {
   put("measure.lua", LOOPING("measure", "'measure'"));
   put("detail.lua", LOOPING("detail", "'detail'"));
   put("renewal.lua", LOOPING("renewal", "'renewal'"));
-  sandbox_limits lim = {0, 100000};
+  sandbox_limits lim = {.instructions = 100000};
   policy_set *set;
   policy_runtime *rt;
   CHECK(policy_set_load(&set, dir, &lim, err, sizeof err) == 0);

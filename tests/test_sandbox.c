@@ -41,7 +41,7 @@ static const stdlib_module fake_modules[] = {
 static sandbox *make(size_t memory, long long instructions) {
   sandbox *sb = NULL;
   char err[ERRSZ] = "";
-  sandbox_limits lim = {memory, instructions};
+  sandbox_limits lim = {.memory = memory, .instructions = instructions};
   int rc = sandbox_new(&sb, &lim, fake_modules, err, sizeof err);
   if (rc != SANDBOX_OK) fprintf(stderr, "sandbox_new: %s\n", err);
   return sb;
@@ -398,7 +398,7 @@ static void test_tiny_memory_budgets_fail_cleanly(void) {
   for (size_t mem = 512; mem <= 160 * 1024; mem += 512) {
     sandbox *sb = NULL;
     char err[ERRSZ] = "";
-    sandbox_limits lim = {mem, 0};
+    sandbox_limits lim = {.memory = mem};
     int rc = sandbox_new(&sb, &lim, fake_modules, err, sizeof err);
     if (rc == SANDBOX_OK) {
       char out[ERRSZ];

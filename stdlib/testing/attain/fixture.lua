@@ -33,10 +33,16 @@ local function month_index(period)
 end
 local function period_of(index) return string.format("%04d-%02d", index // 12, index % 12 + 1) end
 
--- opts.policies: the policy directory (default "policies", relative to the repo root).
+-- The policy directory a fixture evaluates by default: "policies" (relative to where the
+-- tests run); `attain test --policies DIR` sets it to DIR.
+fixture.POLICIES = "policies"
+
+-- opts.policies: the policy directory (default fixture.POLICIES). When it declares its
+-- vocabulary in schema.json, the fixture's records must use only declared metrics and codes.
 function fixture.new(opts)
   opts = opts or {}
-  return setmetatable({ db = testing.new(), pending = {}, policies = opts.policies or "policies",
+  local policies = opts.policies or fixture.POLICIES
+  return setmetatable({ db = testing.new { policies = policies }, pending = {}, policies = policies,
                         msas = {}, serial = 0 }, Fixture)
 end
 
