@@ -306,6 +306,14 @@ static void push_goal(lua_State *L, const result_goal *g) {
   set_bool(L, "met", g->met);
   set_str(L, "error", g->error);
   set_str(L, "detail_error", g->detail_error);
+  if (g->ntrace) {
+    lua_createtable(L, g->ntrace, 0);
+    for (int i = 0; i < g->ntrace; i++) {
+      lua_pushstring(L, g->trace[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "trace");
+  }
   switch (g->detail) {
   case RESULT_DETAIL_PEOPLE:
     lua_createtable(L, 0, 3);

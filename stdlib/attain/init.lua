@@ -46,6 +46,9 @@ M.explain = competency.explain
 M.membership_end = competency.membership_end
 M.metric_months = competency.metric_months
 
+-- Debugging: values shown in a spec's result and `attain status`, never in sweeps
+M.trace = competency.trace
+
 -- Predicates
 M.is_competency = competency.is_competency
 M.is_path = competency.is_path
