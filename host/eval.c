@@ -288,6 +288,11 @@ static void *worker(void *arg) {
     pthread_cond_broadcast(&sw->ready);
     pthread_mutex_unlock(&sw->mu);
   }
+  /* eval_run may be waiting for a chunk no worker will take now (the stop flag is set from
+   * another thread without this lock): wake it to see why. */
+  pthread_mutex_lock(&sw->mu);
+  pthread_cond_broadcast(&sw->ready);
+  pthread_mutex_unlock(&sw->mu);
   ctx_close(&w, sw->req);
   return NULL;
 }

@@ -152,8 +152,9 @@ static void luacheck_std(jsonw *w) {
       "-- tests/test_policy_lint.c checks this file against the sandbox, and\n"
       "-- `build/test/tests/test_policy_lint --luacheck-std` prints it anew.\n"
       "--\n"
-      "-- In a policy repository's .luacheckrc:\n"
-      "--   stds.attain = require \"attain.luacheck\"   -- installed for luacheck's Lua 5.1\n"
+      "-- Installed as PREFIX/share/attain/luacheck/policies.lua; a policy repository's\n"
+      "-- .luacheckrc (luacheck runs it under its own Lua: this stays a plain table):\n"
+      "--   stds.attain = dofile \"/usr/local/share/attain/luacheck/policies.lua\"\n"
       "--   files[\"policies/\"] = { std = \"attain\" }\n"
       "return {\n"
       "  read_globals = {\n";

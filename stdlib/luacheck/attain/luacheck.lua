@@ -3,8 +3,9 @@
 -- tests/test_policy_lint.c checks this file against the sandbox, and
 -- `build/test/tests/test_policy_lint --luacheck-std` prints it anew.
 --
--- In a policy repository's .luacheckrc:
---   stds.attain = require "attain.luacheck"   -- installed for luacheck's Lua 5.1
+-- Installed as PREFIX/share/attain/luacheck/policies.lua; a policy repository's
+-- .luacheckrc (luacheck runs it under its own Lua: this stays a plain table):
+--   stds.attain = dofile "/usr/local/share/attain/luacheck/policies.lua"
 --   files["policies/"] = { std = "attain" }
 return {
   read_globals = {

@@ -12,8 +12,8 @@ cmake --install "$build" --prefix "$prefix" >install.log 2>&1 || { cat install.l
 for f in bin/attain lib/lua/5.4/attain/testing.so share/lua/5.4/attain/init.lua \
          share/lua/5.4/attain/goals.lua share/lua/5.4/attain/fixture.lua \
          share/lua/5.4/attain/test_runner.lua share/lua/5.4/attain/cases.lua \
-         share/attain/luals/facts.lua share/lua/5.1/attain/luacheck.lua share/doc/attain/domain.md \
-         share/doc/attain/policy-repo.md; do
+         share/attain/meta/facts.lua share/attain/luacheck/policies.lua share/doc/attain/docs/domain.md \
+         share/doc/attain/docs/policy-repo.md; do
   [ -f "$prefix/$f" ] && pass "installed $f" || fail "$f is not installed"
 done
 attain=$prefix/bin/attain
@@ -164,7 +164,7 @@ if ! ldd "$attain" | grep -q libasan; then
   expect_contains "plain busted runs a spec against the installed modules" "$out" "1 success / 0 failures"
 fi
 cat > .luacheckrc <<EOF
-stds.attain = dofile("$prefix/share/lua/5.1/attain/luacheck.lua")
+stds.attain = dofile("$prefix/share/attain/luacheck/policies.lua")
 files["policies/"] = { std = "attain" }
 EOF
 luacheck -q policies >/dev/null && pass "luacheck accepts the policies with the installed standard" \
