@@ -13,7 +13,13 @@
  *   -- r.error, r.next_change, r.policy
  *
  * Records go through the real JSON Lines importer, so a fixture with a bad record fails
- * with the importer's own "fixture:LINE: reason". testing.null stands for JSON null.
+ * with the importer's own "fixture:LINE: reason" (db:import(text, name) names the input);
+ * testing.new { policies = DIR } holds them to DIR's schema.json as `attain import` does.
+ * testing.null stands for JSON null. For `attain test` (stdlib/testing/attain/):
+ * testing.decode(json) parses one JSON value, testing.observe(f) calls f(request, result)
+ * after every evaluate (outcome coverage), testing.coverage() makes sets loaded after it
+ * record the lines their policy functions run, and testing.lines(dir) says which of a
+ * set's lines of policy functions did not.
  * Results come back as Lua tables in the shapes of the JSON output (docs/eval.md): an
  * edge, written here from the typed result; times are ISO 8601 strings. Nothing
  * evaluated is stored. */

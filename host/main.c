@@ -18,7 +18,8 @@ static void usage(FILE *to) {
     fprintf(to, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
   fprintf(to,
           "\nRun `attain COMMAND --help` for a command's options.\n"
-          "Exit codes: 0 ok, 1 problems found, 2 usage, 65 bad input data.\n");
+          "Exit codes: 0 ok, 1 problems found, 2 usage, 65 bad input data.\n"
+          "Rule numbers (R6, ...) are the partner program's rules in docs/domain.md.\n");
 }
 
 int main(int argc, char **argv) {

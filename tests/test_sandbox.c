@@ -6,6 +6,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -520,9 +521,40 @@ static void test_pcall_keeps_the_stack_contract(void) {
   sandbox_free(sb);
 }
 
+/* The environment is exactly sandbox_globals(): every listed global and library field is
+ * there, and a field of the real library that is not listed is not (Debian's Lua has the
+ * 5.3 compatibility functions such as math.pow; policies must not come to rely on them). */
+static void test_environment_is_the_one_list(void) {
+  sandbox *sb = make(0, 0);
+  char out[ERRSZ], err[ERRSZ], src[256];
+  for (const sandbox_global *g = sandbox_globals(); g->name; g++) {
+    snprintf(src, sizeof src, "return type(%s)", g->name);
+    CHECK(eval(sb, "=t", src, out, err) == SANDBOX_OK);
+    CHECK_STR(out, g->fields ? "table" : "function");
+    for (const char *const *f = g->fields; f && *f; f++) {
+      snprintf(src, sizeof src, "return %s.%s ~= nil", g->name, *f);
+      CHECK(eval(sb, "=t", src, out, err) == SANDBOX_OK);
+      CHECK_STR(out, "true");
+    }
+    if (!g->fields) continue;
+    snprintf(src, sizeof src, "local n = 0 for _ in pairs(%s) do n = n + 1 end return n", g->name);
+    int listed = 0;
+    while (g->fields[listed]) listed++;
+    CHECK(eval(sb, "=t", src, out, err) == SANDBOX_OK);
+    CHECK(atoi(out) == listed);
+  }
+  CHECK(eval(sb, "=t", "return math.pow == nil and math.atan2 == nil and math.ldexp == nil", out, err) ==
+        SANDBOX_OK);
+  CHECK_STR(out, "true");
+  CHECK_STR(sandbox_absent_reason("math.random"), "an evaluation must give the same answer every time");
+  CHECK(sandbox_absent_reason("math.floor") == NULL);
+  sandbox_free(sb);
+}
+
 int main(void) {
   alarm(120); /* a trap that hangs the host fails the test instead of stalling CI */
   RUN(test_environment_holds_only_what_a_policy_needs);
+  RUN(test_environment_is_the_one_list);
   RUN(test_library_tables_are_read_only);
   RUN(test_globals_are_strict_and_environments_fresh);
   RUN(test_require_serves_only_the_stdlib_once_per_state);
