@@ -145,9 +145,10 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     fprintf(ctx->err, "%s: %d problem%s; %d of %d policies ok\n", ctx->policies, nissues,
             nissues == 1 ? "" : "s", set->nfiles - bad, set->nfiles);
   }
+  int problems = set->nproblems;
   policy_set_unref(set);
   if (warnings < 0) return CLI_EXIT_PROBLEMS;
-  return set->nproblems ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+  return problems ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 }
 
 const cli_command cmd_check = {

@@ -317,7 +317,7 @@ static void collect_written(lint *l, const proto *f) {
     if (OP(i) != OP_SETUPVAL || ARG_B(i) >= f->nup || !f->up[ARG_B(i)].name) continue;
     const char **w = arena_calloc(&l->a, (size_t)l->nwritten + 1, sizeof *w);
     if (!w) return;
-    memcpy(w, l->written, (size_t)l->nwritten * sizeof *w);
+    if (l->nwritten) memcpy(w, l->written, (size_t)l->nwritten * sizeof *w);
     w[l->nwritten++] = f->up[ARG_B(i)].name;
     l->written = w;
   }

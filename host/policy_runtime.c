@@ -93,16 +93,17 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
     } else {
       pos[0] = 0;
     }
+    char why[1600];
     if (id)
-      snprintf(err, sizeof err,
+      snprintf(why, sizeof why,
                "%scompetency id '%.200s' must match the file name '%.200s.lua' (set id = "
                "\"%.200s\" or rename the file to %.200s.lua)",
                pos, id, f->stem, f->stem, id);
     else
-      snprintf(err, sizeof err, "%sthe competency has no id (it must be \"%.200s\", the file's name)",
+      snprintf(why, sizeof why, "%sthe competency has no id (it must be \"%.200s\", the file's name)",
                pos, f->stem);
     lua_pop(L, 2);
-    return policy_phase_message(f->path, "validate", err);
+    return policy_phase_message(f->path, "validate", why);
   }
   lua_pop(L, 1);
   lua_rawgeti(L, LUA_REGISTRYINDEX, metric_months);

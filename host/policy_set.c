@@ -186,9 +186,9 @@ static int walk_top(const char *dir, walk *w, char *err, size_t errsz) {
     free(full);
   }
   closedir(d);
-  qsort(w->competencies.v, (size_t)w->competencies.n, sizeof(char *), by_name);
-  qsort(w->lib.v, (size_t)w->lib.n, sizeof(char *), by_name);
-  qsort(w->misplaced.v, (size_t)w->misplaced.n, sizeof(char *), by_name);
+  strs *lists[] = {&w->competencies, &w->lib, &w->misplaced};
+  for (int k = 0; k < 3; k++)
+    if (lists[k]->n > 1) qsort(lists[k]->v, (size_t)lists[k]->n, sizeof(char *), by_name);
   if (w->competencies.oom || w->lib.oom || w->misplaced.oom) {
     snprintf(err, errsz, "out of memory");
     return -1;

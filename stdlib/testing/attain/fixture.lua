@@ -1,5 +1,8 @@
--- Scenario builder for policy specs: records go through the real importer into an
--- in-memory store (`attain.testing`), and policies are evaluated by the real host.
+--- attain.fixture: the scenario builder for policy specs. Records go through the real
+-- importer into an in-memory store (`attain.testing`), and policies are evaluated by the
+-- real host. `attain test` serves this module from the binary; plain busted finds it
+-- installed (PREFIX/share/lua/5.4/attain/fixture.lua) or, in this repository, through
+-- package.path "stdlib/testing/?.lua". Host-side Lua, never inside the sandbox.
 --
 --   local fixture = require "attain.fixture"
 --   local fx = fixture.new()
