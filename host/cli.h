@@ -21,6 +21,7 @@ enum {
 /* Built once in main and passed down: no scattered globals. */
 typedef struct attain_ctx {
   const char *db;       /* --db, default ./attain.db */
+  int db_given;         /* --db was given (commands whose database is optional) */
   const char *policies; /* --policies, default ./policies */
   FILE *out, *err;
 } attain_ctx;

@@ -9,10 +9,12 @@
 #include "daemon.h"
 
 #include <pthread.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <uv.h>
 
@@ -96,6 +98,7 @@ typedef struct reload {
   uv_work_t work;
   daemon *d;
   char trigger[16];
+  char dir[PATH_MAX]; /* --policies as resolved when the reload was asked for */
   policy_set *set;
   int rc;
   char err[1024];
@@ -107,9 +110,11 @@ struct daemon {
   uv_timer_t tick, debounce, retry, publish;
   uint64_t busy_backoff_ms; /* the next retry of a sweep the busy database stopped; 0: none */
   int retry_kind;           /* the kind of job the retry runs */
-  uv_fs_event_t watch;
+  uv_fs_event_t watch, watch_lib; /* the policy directory and its lib/ */
   uv_signal_t sighup, sigterm, sigint;
-  int watching;
+  int watching, watching_lib;
+  char watched[PATH_MAX], watched_lib[PATH_MAX]; /* what they watch now ("" for nothing) */
+  struct stat watched_st[2]; /* and which directory that was (it may be replaced) */
   control *ctl;
   http_api *http;
   store *s;
@@ -459,9 +464,73 @@ static void queue_org(daemon *d, const char *org, asker who) {
 
 /* ---- reloads ---- */
 
+/* --policies resolved afresh: when a symbolic link is on the way (a deployment that swaps
+ * `current` from one release to the next), the directory it leads to now, so one reload
+ * reads one release and the watch follows the swap; otherwise the path as given (and the
+ * messages keep naming it so). */
+static void resolve_policies(const char *given, char *out, size_t outsz) {
+  char real[PATH_MAX], lexical[PATH_MAX * 2], cwd[PATH_MAX];
+  snprintf(out, outsz, "%s", given);
+  if (!realpath(given, real)) return;
+  if (given[0] == '/' || !realpath(".", cwd)) /* (unistd.h's getcwd would bring daemon()) */
+    snprintf(lexical, sizeof lexical, "%s", given);
+  else
+    snprintf(lexical, sizeof lexical, "%s/%s", cwd, given);
+  /* the lexical absolute path, without "./", "//" and a trailing "/" */
+  char *r = lexical, *w = lexical;
+  while (*r) {
+    if (r[0] == '/' && (r[1] == '/' || (r[1] == '.' && (r[2] == '/' || !r[2])))) {
+      r += r[1] == '/' ? 1 : 2;
+      continue;
+    }
+    *w++ = *r++;
+  }
+  *w = 0;
+  if (w > lexical + 1 && w[-1] == '/') w[-1] = 0;
+  if (strcmp(lexical, real) != 0) snprintf(out, outsz, "%s", real);
+}
+
 static void reload_work(uv_work_t *w) {
   reload *r = w->data;
-  r->rc = policy_set_load(&r->set, r->d->o.policies, NULL, r->err, sizeof r->err);
+  r->rc = policy_set_load(&r->set, r->dir, NULL, r->err, sizeof r->err);
+}
+
+static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int status);
+
+/* (Re)arms one watch on `path` ("" or not a directory: none), also when the directory at
+ * that path is another one than before (removed and made again). */
+static void arm_watch(daemon *d, uv_fs_event_t *h, int *watching, char *watched,
+                      struct stat *was, const char *path) {
+  struct stat st;
+  const char *want = path[0] && stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : "";
+  if (strcmp(watched, want) == 0 && !want[0]) return;
+  if (strcmp(watched, want) == 0 && *watching && was->st_ino == st.st_ino && was->st_dev == st.st_dev)
+    return;
+  if (*watching) uv_fs_event_stop(h);
+  *watching = 0;
+  snprintf(watched, PATH_MAX, "%s", want);
+  if (want[0]) *was = st;
+  if (!want[0]) return;
+  int wr = uv_fs_event_start(h, on_fs_event, want, 0);
+  if (wr < 0) {
+    char q[1100], qs[300];
+    log_line(&d->o.log, LOG_WARN, "watch", "dir=%s failure=%s note=\"reload with SIGHUP or ctl\"",
+             log_quote(q, sizeof q, want), log_quote(qs, sizeof qs, uv_strerror(wr)));
+    return;
+  }
+  *watching = 1;
+}
+
+/* Watches the policy directory as it resolves now, and its lib/ (inotify sees one
+ * directory, not its subfolders). After every reload, so a swapped symbolic link or a new
+ * lib/ is followed. */
+static void arm_watches(daemon *d) {
+  char dir[PATH_MAX], lib[PATH_MAX + 8];
+  resolve_policies(d->o.policies, dir, sizeof dir);
+  arm_watch(d, &d->watch, &d->watching, d->watched, &d->watched_st[0], dir);
+  snprintf(lib, sizeof lib, "%s/lib", dir);
+  arm_watch(d, &d->watch_lib, &d->watching_lib, d->watched_lib, &d->watched_st[1],
+            d->watching ? lib : "");
 }
 
 static void reply_reload_waiters(daemon *d) {
@@ -498,10 +567,9 @@ static void reload_done(uv_work_t *w, int status) {
     if (r->rc != 0)
       len = (size_t)snprintf(v->last_reload.error, sizeof v->last_reload.error, "%s", r->err);
     else
-      for (int i = 0; i < r->set->nfiles && len < sizeof v->last_reload.error; i++)
-        if (r->set->files[i].problem)
-          len += (size_t)snprintf(v->last_reload.error + len, sizeof v->last_reload.error - len,
-                                  "%s%s", len ? "; " : "", r->set->files[i].problem);
+      for (int k = 0; k < policy_set_issue_count(r->set) && len < sizeof v->last_reload.error; k++)
+        len += (size_t)snprintf(v->last_reload.error + len, sizeof v->last_reload.error - len,
+                                "%s%s", len ? "; " : "", policy_set_issue(r->set, k));
     v->last_reload.ok = 0;
     v->n.reloads_failed++;
     log_line(&d->o.log, LOG_ERROR, "reload",
@@ -534,6 +602,7 @@ static void reload_done(uv_work_t *w, int status) {
                  v->serving ? v->serving->nfiles : 0, v->last_reload.ok ? NULL : v->last_reload.error);
   free(r);
   (void)status;
+  if (!d->stopping) arm_watches(d);
   reply_reload_waiters(d);
   if (d->reload_again && !d->stopping) {
     char trigger[sizeof d->reload_again_trigger];
@@ -568,6 +637,7 @@ static void request_reload(daemon *d, const char *trigger, asker waiting) {
   if (!r) return;
   r->d = d;
   snprintf(r->trigger, sizeof r->trigger, "%s", trigger);
+  resolve_policies(d->o.policies, r->dir, sizeof r->dir);
   r->work.data = r;
   d->reloading = r;
   if (uv_queue_work(&d->loop, &r->work, reload_work, reload_done) < 0) {
@@ -599,6 +669,7 @@ static void on_tick(uv_timer_t *t) {
 static void on_debounced(uv_timer_t *t) { request_reload(t->data, "fs", (asker){0}); }
 
 static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int status) {
+  (void)filename, (void)events, (void)status;
   daemon *d = h->data;
   if (d->stopping) return;
   /* Editors save by writing a temporary file and renaming it: wait for the burst. */
@@ -619,7 +690,8 @@ static void shut_down(daemon *d, const char *why) {
   close_handle((uv_handle_t *)&d->debounce);
   close_handle((uv_handle_t *)&d->retry);
   close_handle((uv_handle_t *)&d->publish);
-  if (d->watching) close_handle((uv_handle_t *)&d->watch);
+  close_handle((uv_handle_t *)&d->watch);
+  close_handle((uv_handle_t *)&d->watch_lib);
   close_handle((uv_handle_t *)&d->sighup);
   close_handle((uv_handle_t *)&d->sigterm);
   close_handle((uv_handle_t *)&d->sigint);
@@ -826,12 +898,9 @@ int daemon_run(const daemon_options *opts) {
   uv_timer_start(&d->tick, on_tick, d->o.every_ms, d->o.every_ms);
   uv_timer_start(&d->publish, on_publish, PUBLISH_MS, PUBLISH_MS);
   uv_fs_event_init(&d->loop, &d->watch);
-  d->watch.data = d;
-  int wr = uv_fs_event_start(&d->watch, on_fs_event, d->o.policies, 0);
-  d->watching = 1;
-  if (wr < 0)
-    log_line(&d->o.log, LOG_WARN, "watch", "dir=%s failure=%s note=\"reload with SIGHUP or ctl\"",
-             log_quote(q, sizeof q, d->o.policies), log_quote(qs, sizeof qs, uv_strerror(wr)));
+  uv_fs_event_init(&d->loop, &d->watch_lib);
+  d->watch.data = d->watch_lib.data = d;
+  arm_watches(d);
   uv_signal_init(&d->loop, &d->sighup);
   uv_signal_init(&d->loop, &d->sigterm);
   uv_signal_init(&d->loop, &d->sigint);

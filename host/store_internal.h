@@ -142,7 +142,9 @@ struct store_facts_sink;
                        "JOIN org o ON o.oid = e.oid "                                         \
                        "WHERE e.oid BETWEEN :lo AND :hi AND e.at > :at")                      \
   X(RANGE_MEMBERSHIPS, "SELECT oid, competency, bought, level, bought_by FROM membership "     \
-                       "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")
+                       "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")        \
+  X(VOCAB_METRICS, "SELECT DISTINCT name FROM metric ORDER BY name")                            \
+  X(VOCAB_CODES, "SELECT code FROM achievement UNION SELECT code FROM override ORDER BY 1")
 
 enum store_stmt_id {
 #define X(id, sql) STMT_##id,

@@ -411,3 +411,15 @@ int store_org_lookup(store *s, const char *key, int64_t *oid, char *err, size_t 
   snprintf(err, errsz, "unknown organisation \"%s\"", key);
   return STORE_ENOTFOUND;
 }
+
+int store_vocabulary(store *s, int codes, int (*cb)(void *arg, const char *name), void *arg,
+                     char *err, size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, codes ? STMT_VOCAB_CODES : STMT_VOCAB_METRICS, err, errsz);
+  if (!st) return STORE_ERROR;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if (cb(arg, (const char *)sqlite3_column_text(st, 0))) break;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return store_fail(s, st, "reading the vocabulary", err, errsz);
+  sqlite3_reset(st);
+  return STORE_OK;
+}

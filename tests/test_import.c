@@ -2,6 +2,7 @@
  * R7 at import, and bad input: FILE:LINE: reason with nothing of the file stored. */
 #include "check.h"
 #include "import.h"
+#include "policy_schema.h"
 #include "store.h"
 #include "testdb.h"
 
@@ -218,8 +219,57 @@ static void reports_an_unreadable_file(void) {
   testdb_remove(p);
 }
 
+/* With a schema: an undeclared metric or code, or a code of another kind, is bad data and
+ * nothing of the file is stored; what the schema declares imports. */
+static void holds_facts_to_the_schema(void) {
+  static const char schema_text[] =
+      "{ \"metrics\": { \"azure_consumed_revenue\": \"revenue\" },\n"
+      "  \"codes\": { \"AZ-104\": \"certification\", \"AZ-305\": \"certification\" } }";
+  policy_schema *schema;
+  char **sp;
+  int nsp;
+  CHECK(policy_schema_parse(&schema, "pol/schema.json", schema_text, sizeof schema_text - 1, &sp, &nsp) == 0);
+  const char *p;
+  store *s = fresh(&p);
+  import_stats st;
+  CHECK(import_file_checked(s, testdb_file("good.jsonl", GOOD), schema, &st, err, sizeof err) == IMPORT_OK);
+  static const struct {
+    const char *line, *why;
+  } bad[] = {
+      {"{\"type\":\"metric\",\"org\":\"contoso\",\"metric\":\"azure_consumed_revenu\",\"period\":\"2026-02\","
+       "\"value\":1}",
+       "bad.jsonl:2: metric: metric \"azure_consumed_revenu\" is not declared in pol/schema.json (did you "
+       "mean \"azure_consumed_revenue\"?)"},
+      {"{\"type\":\"achievement\",\"msa\":\"ana@example.com\",\"code\":\"AZ-1O4\",\"kind\":\"certification\","
+       "\"earned\":\"2025-03-01\"}",
+       "bad.jsonl:2: achievement: code \"AZ-1O4\" is not declared in pol/schema.json (did you mean "
+       "\"AZ-104\"?)"},
+      {"{\"type\":\"achievement\",\"msa\":\"ana@example.com\",\"code\":\"AZ-104\",\"kind\":\"assessment\","
+       "\"earned\":\"2025-03-01\"}",
+       "bad.jsonl:2: achievement: code \"AZ-104\" is declared as a certification in pol/schema.json, not an "
+       "assessment"},
+      {"{\"type\":\"override\",\"org\":\"contoso\",\"competency\":\"cloud-platform\",\"code\":\"SC-100\","
+       "\"people\":1,\"reason\":\"r\",\"by\":\"b\",\"until\":\"2026-12-31\"}",
+       "bad.jsonl:2: override: code \"SC-100\" is not declared in pol/schema.json"},
+  };
+  int64_t before[16] = {0}, after[16] = {0};
+  CHECK(store_table_counts(s, before, err, sizeof err) == STORE_OK);
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char text[1024];
+    snprintf(text, sizeof text, "{\"type\":\"org\",\"id\":\"newco\"}\n%s\n", bad[i].line);
+    CHECK(import_file_checked(s, testdb_file("bad.jsonl", text), schema, &st, err, sizeof err) == IMPORT_EDATA);
+    const char *shown = strstr(err, "bad.jsonl:"); /* after the temporary directory */
+    CHECK_STR(shown, bad[i].why);
+  }
+  CHECK(store_table_counts(s, after, err, sizeof err) == STORE_OK);
+  CHECK(memcmp(before, after, sizeof before) == 0); /* not even the org of line 1 */
+  store_close(s);
+  policy_schema_free(schema);
+}
+
 int main(void) {
   RUN(imports_every_record_type);
+  RUN(holds_facts_to_the_schema);
   RUN(importing_twice_changes_nothing);
   RUN(rejects_bad_lines_naming_file_and_line);
   RUN(stores_when_each_event_was_known);

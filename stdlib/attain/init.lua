@@ -48,6 +48,9 @@ M.membership_end = competency.membership_end
 M.metric_months = competency.metric_months
 M.native_plan = competency.native_plan
 
+-- Debugging: values shown in a spec's result and `attain status`, never in sweeps
+M.trace = competency.trace
+
 -- Predicates
 M.is_competency = competency.is_competency
 M.is_path = competency.is_path

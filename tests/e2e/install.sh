@@ -17,8 +17,9 @@ layout=(bin/attain lib/lua/5.4/attain/testing.so share/lua/5.4/attain/init.lua
 missing=""
 for f in "${layout[@]}"; do [ -e "$P/$f" ] || missing="$missing $f"; done
 expect_eq "the prefix holds the binary, Lua modules, stubs, luacheck standard, man pages, docs" "$missing" ""
-expect_eq "... and every stdlib module" \
-  "$(cd "$ATTAIN_SOURCE_DIR/stdlib/attain" && ls)" "$(cd "$P/share/lua/5.4/attain" && ls | grep -vx fixture.lua)"
+expect_eq "... and every stdlib and test module" \
+  "$(cd "$ATTAIN_SOURCE_DIR/stdlib" && ls attain testing/attain | grep '\.lua$' | sort)" \
+  "$(cd "$P/share/lua/5.4/attain" && ls | sort)"
 
 # --version: the project's version (CMakeLists.txt), then the linked libraries.
 version=$(sed -n 's/^project(attain VERSION \([0-9.]*\) .*/\1/p' "$ATTAIN_SOURCE_DIR/CMakeLists.txt")
@@ -90,7 +91,7 @@ printf 'local t = os.time()\nreturn t\n' > policies/zz-clock.lua
 expect_contains "... and refuses a global the sandbox does not offer" \
   "$(luacheck --no-color -q policies 2>&1 || true)" "policies/zz-clock.lua:1:11: accessing undefined variable 'os'"
 expect_eq "the standard installed is the one the repository's .luacheckrc loads" \
-  "$(cmp "$ATTAIN_SOURCE_DIR/packaging/luacheck/policies.lua" "$P/share/attain/luacheck/policies.lua" && \
-     grep -c '^stds.attain_sandbox = require "packaging.luacheck.policies"$' "$ATTAIN_SOURCE_DIR/.luacheckrc")" 1
+  "$(cmp "$ATTAIN_SOURCE_DIR/stdlib/luacheck/attain/luacheck.lua" "$P/share/attain/luacheck/policies.lua" && \
+     grep -c '^stds.attain_sandbox = dofile("stdlib/luacheck/attain/luacheck.lua")$' "$ATTAIN_SOURCE_DIR/.luacheckrc")" 1
 expect_eq "the LuaLS stubs are ---@meta files" "$(head -n 1 "$P/share/attain/meta/facts.lua")" "---@meta"
 finish

@@ -1,7 +1,7 @@
 -- policies/devops.lua evaluated by the real host (attain.testing): every path at its thresholds
 -- and one short of them, and what counts as a certified person (R6-R8, R11, R15).
-package.path = "tests/spec/?.lua;" .. package.path
-local fixture = require "helpers.fixture"
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
+local fixture = require "attain.fixture"
 local rules = require "helpers.rules"
 
 local COMPETENCY = "devops"

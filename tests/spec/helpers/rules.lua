@@ -13,7 +13,7 @@
 --
 -- Every scenario evaluates around rules.AT; the policy specs use it as their evaluation time.
 local busted = require "busted" -- `it` and `assert` are not globals of a required module
-local fixture = require "helpers.fixture"
+local fixture = require "attain.fixture"
 local it, assert = busted.it, busted.assert
 local path, haves = fixture.path, fixture.haves
 
