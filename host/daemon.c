@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "control.h"
+#include "daemon_lock.h"
 #include "eval.h"
 #include "eval_store.h"
 #include "isotime.h"
@@ -79,6 +80,7 @@ struct daemon {
   uv_signal_t sighup, sigterm, sigint;
   int watching;
   control *ctl;
+  daemon_lock lock; /* one daemon per database and per socket */
   store *s;
   policy_set *current; /* the last good set; NULL until one loads */
   volatile int stopping;
@@ -563,6 +565,7 @@ int daemon_run(const daemon_options *opts) {
   d->o = *opts;
   d->started = (int64_t)time(NULL);
   d->n.policy_errors = json_object();
+  d->lock.db_fd = d->lock.socket_fd = -1;
   char err[2048], q[2100], qp[1100], qs[300];
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill the daemon */
   uv_loop_init(&d->loop);
@@ -571,7 +574,13 @@ int daemon_run(const daemon_options *opts) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
-  if (control_start(&d->ctl, &d->loop, d->o.socket, on_request, d, err, sizeof err)) {
+  if (daemon_lock_acquire(&d->lock, d->o.db, d->o.socket, err, sizeof err)) {
+    log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
+    goto out;
+  }
+  control_socket sock = {.path = d->o.socket, .mode = d->o.socket_mode ? d->o.socket_mode : 0600,
+                         .gid = d->o.socket_group_set ? (gid_t)d->o.socket_gid : (gid_t)-1};
+  if (control_start(&d->ctl, &d->loop, &sock, on_request, d, err, sizeof err)) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
@@ -610,6 +619,7 @@ out:
   if (d->current) policy_set_unref(d->current);
   json_decref(d->n.policy_errors);
   store_close(d->s);
+  daemon_lock_release(&d->lock); /* after the socket is gone: the next daemon may start */
   if (rc == 0) log_line(&d->o.log, LOG_INFO, "stopped", "code=0");
   free(d);
   return rc;
