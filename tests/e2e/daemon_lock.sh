@@ -42,6 +42,8 @@ expect_contains "the first still answers ctl status" "$("${A[@]}" ctl status)" '
 kill -KILL "$first"
 wait "$first" 2>/dev/null || true
 expect_eq "a daemon killed with -9 leaves its socket" "$(test -S d.db.sock && echo yes)" yes
+expect_eq "ctl says nobody listens there" "$("${A[@]}" ctl status 2>&1 || true)" \
+  "attain ctl: d.db.sock: cannot connect: no daemon is listening (the socket of a daemon that died?)"
 "${A[@]}" serve --every 1h 2> second.log &
 second=$!
 pids+=("$second")
