@@ -128,6 +128,10 @@ static void on_written(uv_write_t *req, int status) {
 
 /* Writes `reply` as one line (NULL: nothing, only the close after earlier writes). */
 static void send_line(control_client *c, json_t *reply, int close_after) {
+  if (!reply && !close_after) { /* an error reply that could not be built: out of memory */
+    client_close(c);
+    return;
+  }
   char *text = reply ? json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup("");
   json_decref(reply);
   if (!text || c->closed) {
@@ -161,6 +165,9 @@ static void send_line(control_client *c, json_t *reply, int close_after) {
 
 void control_reply(control_client *c, json_t *reply) {
   c->busy = 0;
+  /* A handler whose reply could not be built (json_pack refuses a string that is not
+   * UTF-8, say) still owes the client one line. */
+  if (!reply) reply = control_error_reply("internal error: the reply could not be encoded");
   send_line(c, reply, 0);
   if (!c->closed && !c->processing) {
     process(c);

@@ -45,7 +45,8 @@ typedef struct control_socket {
  * caller holds the socket's lock (daemon_lock.h), so no other daemon is starting there. */
 int control_start(control **out, uv_loop_t *loop, const control_socket *sock,
                   control_handler handler, void *arg, char *err, size_t errsz);
-/* Sends `reply` (a JSON object, stolen) as one line, then reads the client's next request. */
+/* Sends `reply` (a JSON object, stolen) as one line, then reads the client's next request.
+ * NULL (a reply that could not be built) sends an error reply instead: never nothing. */
 void control_reply(control_client *client, json_t *reply);
 void control_client_ref(control_client *client);
 void control_client_unref(control_client *client);

@@ -90,8 +90,43 @@ json_t *control_request_parse(const char *line, size_t n, char *msg, size_t msgs
   return NULL;
 }
 
+/* The length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates,
+ * nothing past U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *s) {
+  unsigned c = s[0];
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (!n) return 0;
+  unsigned lo = 0x80, hi = 0xBF; /* the second byte's range */
+  if (c == 0xE0) lo = 0xA0;
+  if (c == 0xED) hi = 0x9F;
+  if (c == 0xF0) lo = 0x90;
+  if (c == 0xF4) hi = 0x8F;
+  if (s[1] < lo || s[1] > hi) return 0;
+  for (size_t i = 2; i < n; i++)
+    if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+  return n;
+}
+
 json_t *control_error_reply(const char *msg) {
-  return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+  /* Parser messages quote the request's bytes, which need not be UTF-8, and jansson
+   * refuses such a string: every byte that is not part of valid UTF-8 becomes '?'. */
+  size_t n = strlen(msg);
+  char *clean = malloc(n + 1);
+  if (!clean) return NULL;
+  for (size_t i = 0; i < n;) {
+    size_t k = utf8_seq((const unsigned char *)msg + i);
+    if (k == 0) {
+      clean[i++] = '?';
+      continue;
+    }
+    memcpy(clean + i, msg + i, k);
+    i += k;
+  }
+  clean[n] = 0;
+  json_t *reply = json_pack("{s:b, s:s}", "ok", 0, "error", clean);
+  free(clean);
+  return reply;
 }
 
 void control_too_long_message(char *msg, size_t msgsz, size_t max_line) {

@@ -53,7 +53,8 @@ size_t control_framer_held(const control_framer *f);
 /* A request line: the JSON object, or NULL with the error reply's text in msg
  * ("malformed request: ..."). The caller owns the object. */
 json_t *control_request_parse(const char *line, size_t n, char *msg, size_t msgsz);
-/* {"ok":false,"error":msg} */
+/* {"ok":false,"error":msg}, with every byte of msg that is not valid UTF-8 replaced by
+ * '?' (so that the reply can always be encoded); NULL only when out of memory. */
 json_t *control_error_reply(const char *msg);
 /* The error text for a request over the limit. */
 void control_too_long_message(char *msg, size_t msgsz, size_t max_line);

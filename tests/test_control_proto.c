@@ -78,10 +78,30 @@ static void parses_requests_and_says_what_is_wrong(void) {
   json_decref(e);
 }
 
+static void an_error_reply_is_always_valid_json(void) {
+  /* jansson quotes the request's bytes in its messages; they need not be UTF-8, and a
+   * reply that cannot be encoded was no reply at all (found by fuzz_control). */
+  char msg[256];
+  const char line[] = "{\"\\u000\xd4\x8b\"}";
+  CHECK(control_request_parse(line, sizeof line - 1, msg, sizeof msg) == NULL);
+  json_t *e = control_error_reply(msg);
+  CHECK(e != NULL);
+  char *text = json_dumps(e, JSON_COMPACT);
+  CHECK_CONTAINS(text, "{\"ok\":false,\"error\":\"malformed request: invalid escape");
+  CHECK(text && !strchr(text, '\xd4'));
+  free(text);
+  json_decref(e);
+  /* Valid UTF-8 is kept; a sequence cut short, a surrogate and an overlong are not. */
+  e = control_error_reply("caf\xc3\xa9 x\xc3 \xed\xa0\x80 \xc0\xaf");
+  CHECK_STR(json_string_value(json_object_get(e, "error")), "caf\xc3\xa9 x? ??? ??");
+  json_decref(e);
+}
+
 int main(void) {
   RUN(splits_lines_across_reads);
   RUN(holds_one_maximal_request_and_no_more);
   RUN(reports_a_line_over_the_limit);
   RUN(parses_requests_and_says_what_is_wrong);
+  RUN(an_error_reply_is_always_valid_json);
   return check_report();
 }

@@ -25,6 +25,18 @@ lines=$(tr -cd '\n' < garbage.bin | wc -c)
 expect_eq "garbage: one reply per line" "$(wc -l < garbage.out)" "$lines"
 expect_eq "... every one an error" "$(grep -vc '^{"ok":false,"error":"malformed request: ' garbage.out || true)" 0
 
+# Replies that quote bytes which are not UTF-8 (a parser message; a command cut mid
+# character) are still one reply each: jansson refuses such strings, and the old server
+# then sent nothing for the request (found by tests/fuzz/fuzz_control.c).
+printf '{"\\u000\xd4\x8b"}\n{"cmd":"n1"}\n' > utf8-1.txt
+printf '{"cmd":"x%s"}\n{"cmd":"n2"}\n' "$(printf '\xc3\xa9%.0s' $(seq 40))" > utf8-2.txt
+out=$("$SOCKPEER" d.db.sock send utf8-1.txt 20)
+expect_eq "a parser message quoting non-UTF-8 bytes: one reply per request" "$(echo "$out" | wc -l)" 2
+expect_contains "... the first a readable error" "$(echo "$out" | head -n 1)" '{"ok":false,"error":"malformed request: invalid escape'
+out=$("$SOCKPEER" d.db.sock send utf8-2.txt 20)
+expect_eq "a reply the handler could not encode: still one reply per request" "$(echo "$out" | wc -l)" 2
+expect_contains "... in order" "$(echo "$out" | tail -n 1)" 'unknown cmd \"n2\"'
+
 # An oversized line: one error reply, then the connection is closed (the request after
 # it is never read).
 { head -c 200000 /dev/zero | tr '\0' x; printf '\n{"cmd":"status"}\n'; } > long.txt
