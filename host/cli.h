@@ -14,6 +14,7 @@ enum {
   CLI_EXIT_PROBLEMS = 1, /* the command ran and found problems (a policy failed, ...) */
   CLI_EXIT_USAGE = 2,
   CLI_EXIT_DATA = 65, /* bad input data (EX_DATAERR) */
+  CLI_EXIT_IOERR = 74, /* reading the input failed part way (EX_IOERR) */
 };
 
 #define CLI_MAX_OPTIONS 16

@@ -48,8 +48,14 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   memcpy(sa.sun_path, path, strlen(path) + 1); /* cli_socket_path checked the length */
   if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    fprintf(ctx->err, "attain ctl: %s: cannot connect: %s (is `attain serve` running?)\n", path,
-            strerror(errno));
+    if (errno == ECONNREFUSED)
+      fprintf(ctx->err,
+              "attain ctl: %s: cannot connect: no daemon is listening (the socket of a daemon "
+              "that died?)\n",
+              path);
+    else
+      fprintf(ctx->err, "attain ctl: %s: cannot connect: %s (is `attain serve` running?)\n",
+              path, strerror(errno));
     free(line);
     if (fd >= 0) close(fd);
     return CLI_EXIT_PROBLEMS;

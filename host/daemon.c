@@ -19,6 +19,7 @@
 #include <uv.h>
 
 #include "control.h"
+#include "daemon_lock.h"
 #include "daemon_view.h"
 #include "eval.h"
 #include "eval_store.h"
@@ -117,6 +118,7 @@ struct daemon {
   struct stat watched_st[2]; /* and which directory that was (it may be replaced) */
   control *ctl;
   http_api *http;
+  daemon_lock lock; /* one daemon per database and per socket */
   store *s;
   volatile int stopping;
   job *running;
@@ -229,7 +231,6 @@ static void job_work(uv_work_t *w) {
 }
 
 static void job_free(job *j) {
-  if (j->set) policy_set_unref(j->set);
   json_decref(j->org_results);
   for (int p = 0; j->policy_errors && p < j->set->nfiles; p++) {
     free(j->policy_errors[p].org);
@@ -242,6 +243,8 @@ static void job_free(job *j) {
   }
   free(j->alerts);
   free(j->org);
+  /* last: the set may go with this reference (a reload swapped it out meanwhile) */
+  if (j->set) policy_set_unref(j->set);
   free(j);
 }
 
@@ -869,6 +872,7 @@ int daemon_run(const daemon_options *opts) {
   d->o = *opts;
   pthread_mutex_init(&d->mu, NULL);
   daemon_view_init(&d->v, (int64_t)time(NULL), d->o.every_ms);
+  d->lock.db_fd = d->lock.socket_fd = -1;
   char err[2048], q[2100], qp[1100], qs[300];
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill the daemon */
   uv_loop_init(&d->loop);
@@ -879,7 +883,13 @@ int daemon_run(const daemon_options *opts) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
-  if (control_start(&d->ctl, &d->loop, d->o.socket, on_request, d, err, sizeof err)) {
+  if (daemon_lock_acquire(&d->lock, d->o.db, d->o.socket, err, sizeof err)) {
+    log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
+    goto out;
+  }
+  control_socket sock = {.path = d->o.socket, .mode = d->o.socket_mode ? d->o.socket_mode : 0600,
+                         .gid = d->o.socket_group_set ? (gid_t)d->o.socket_gid : (gid_t)-1};
+  if (control_start(&d->ctl, &d->loop, &sock, on_request, d, err, sizeof err)) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
@@ -931,6 +941,7 @@ out:
   daemon_view_free(&d->pub);
   pthread_mutex_destroy(&d->mu);
   store_close(d->s);
+  daemon_lock_release(&d->lock); /* after the socket is gone: the next daemon may start */
   if (rc == 0) log_line(&d->o.log, LOG_INFO, "stopped", "code=0");
   free(d);
   return rc;

@@ -22,6 +22,9 @@
 
 typedef struct daemon_options {
   const char *db, *policies, *socket;
+  unsigned socket_mode; /* permission bits of the control socket (0600 by default) */
+  int socket_group_set; /* give the socket to socket_gid (else the daemon's group) */
+  unsigned socket_gid;
   uint64_t every_ms;  /* period of the incremental sweeps */
   int workers;        /* evaluation threads per sweep; 0: one per core */
   const char *http;   /* --http ADDR:PORT, or NULL: no HTTP listener */

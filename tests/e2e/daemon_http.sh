@@ -158,7 +158,8 @@ expect_eq "... mutations stay refused without --http-token-file" "$(code -X POST
 port=${url##*:}
 
 # ---- refusals at start ----
-"${A[@]}" serve --http 127.0.0.1:"$port" --socket other.sock 2> inuse.log && rc=0 || rc=$?
+"$ATTAIN" --db other.db init >/dev/null
+"$ATTAIN" --db other.db --policies pol serve --http 127.0.0.1:"$port" 2> inuse.log && rc=0 || rc=$?
 expect_eq "a port in use: serve exits 1" "$rc" 1
 expect_contains "... naming the address" "$(cat inuse.log)" "cannot listen on 127.0.0.1:$port"
 kill -TERM "$pid"
