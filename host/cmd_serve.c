@@ -8,11 +8,11 @@
 #include "daemon.h"
 #include "store.h"
 
-enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS, OPT_LOG_FORMAT };
+enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS, OPT_LOG_FORMAT, OPT_RELOAD_GUARD };
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   daemon_options o = {.db = ctx->db, .policies = ctx->policies, .every_ms = 600000,
-                      .log = {ctx->err, LOG_INFO, LOG_FORMAT_TEXT}};
+                      .reload_guard = -1, .log = {ctx->err, LOG_INFO, LOG_FORMAT_TEXT}};
   if (args->value[OPT_EVERY]) {
     int rc = cli_duration_arg(&cmd_serve, ctx, "--every", args->value[OPT_EVERY], &o.every_ms);
     if (rc) return rc;
@@ -30,6 +30,16 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     if (o.workers < 1 || o.workers > 64)
       return cli_usage_error(&cmd_serve, ctx->err, "--workers must be from 1 to 64");
   }
+  if (args->value[OPT_RELOAD_GUARD]) {
+    const char *v = args->value[OPT_RELOAD_GUARD];
+    char *end;
+    double pct = strtod(v, &end);
+    if (end > v && *end == '%') end++;
+    if (end == v || *end || !(pct >= 0 && pct <= 100))
+      return cli_usage_error(&cmd_serve, ctx->err,
+                             "--reload-guard must be a percentage from 0 to 100, got '%s'", v);
+    o.reload_guard = pct;
+  }
   char sock[256];
   if (cli_socket_path(ctx->db, args->value[OPT_SOCKET], sock, sizeof sock))
     return cli_usage_error(&cmd_serve, ctx->err, "the socket path must be under 100 bytes");
@@ -39,13 +49,18 @@ static int run(attain_ctx *ctx, const cli_args *args) {
 
 const cli_command cmd_serve = {
     .name = "serve",
-    .usage = "[--every DURATION] [--socket PATH] [--log-level LEVEL] [--log-format FORMAT]",
+    .usage = "[--every DURATION] [--socket PATH] [--log-level LEVEL] [--log-format FORMAT] "
+             "[--reload-guard PERCENT]",
     .summary = "run the daemon: periodic sweeps, hot reload, control socket",
     .help = "Keeps every organisation's results current: every --every (default 10m) it\n"
             "evaluates the organisations whose facts changed, that reached a time boundary, or\n"
             "that were evaluated by another policy set. It reloads the policy set when a file\n"
             "under --policies changes, on SIGHUP, or on `attain ctl reload`; a set that fails\n"
-            "to compile or validate is refused and the last good one keeps serving. Control\n"
+            "to compile or validate is refused and the last good one keeps serving. With\n"
+            "--reload-guard PERCENT, a new set that would move more than PERCENT of the\n"
+            "organisations down a level is held (the current one keeps serving) until\n"
+            "`attain ctl reload --confirm VERSION`; `attain ctl reload --dry-run` previews\n"
+            "any reload's impact. Control\n"
             "socket: --socket (default: the database path + \".sock\"), mode 0600. Logs are\n"
             "key=value lines on standard error; in the journal format (the default when\n"
             "$JOURNAL_STREAM names standard error, as under systemd) each starts with its syslog\n"
@@ -58,6 +73,7 @@ const cli_command cmd_serve = {
                 {"socket", "PATH", "control socket (default: DB.sock)"},
                 {"log-level", "LEVEL", "debug, info, warn or error (default info)"},
                 {"workers", "N", "evaluation threads (default: one per core)"},
-                {"log-format", "FORMAT", "text or journal (default: journal under systemd)"}},
+                {"log-format", "FORMAT", "text or journal (default: journal under systemd)"},
+                {"reload-guard", "PERCENT", "hold reloads demoting more organisations (default off)"}},
     .run = run,
 };

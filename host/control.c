@@ -75,7 +75,7 @@ static void on_written(uv_write_t *req, int status) {
 
 /* Writes `reply` as one line (NULL: nothing, only the close after earlier writes). */
 static void send_line(control_client *c, json_t *reply, int close_after) {
-  char *text = reply ? json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup("");
+  char *text = reply ? json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(16)) : strdup("");
   json_decref(reply);
   if (!text || c->closed) {
     free(text);

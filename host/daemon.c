@@ -15,6 +15,8 @@
 #include "control.h"
 #include "eval.h"
 #include "eval_store.h"
+#include "impact.h"
+#include "impact_json.h"
 #include "isotime.h"
 #include "lifecycle.h"
 #include "notify.h"
@@ -29,6 +31,10 @@
 #define DAEMON_BUSY_MS 2000
 #define BUSY_RETRY_MS 1000
 #define BUSY_RETRY_MAX_MS 30000
+/* A reload's impact (a dry run, or the guard's) is a full sweep of two sets without writes:
+ * it runs below the sweeps (nice +10), so the daemon's own work comes first. */
+#define IMPACT_NICE 15
+#define IMPACT_EXAMPLES 3 /* per competency, in replies */
 
 enum job_kind { JOB_DUE, JOB_FULL, JOB_ORG };
 static const char *const job_names[] = {"due", "full", "org"};
@@ -80,7 +86,32 @@ typedef struct reload {
   policy_set *set;
   int rc;
   char err[1024];
+  /* the reload guard: the serving set when the reload was asked for (a reference), the
+   * time, and the new set's impact against it, computed in the pool */
+  policy_set *against;
+  int64_t at;
+  impact_report *impact;
+  int impact_rc;
+  char impact_err[1024];
 } reload;
+
+/* Answers one request for a reload's preview or result: the control socket's client, or
+ * another front end (an HTTP listener) with its own callback. Loop thread; `reply` is
+ * stolen. */
+typedef void (*reply_fn)(void *arg, json_t *reply);
+
+typedef struct dry_run {
+  uv_work_t work;
+  daemon *d;
+  policy_set *against; /* the serving set (a reference) */
+  policy_set *set;     /* the files on disk */
+  int64_t at;
+  int rc;
+  char err[1024];
+  impact_report *impact;
+  reply_fn done;
+  void *arg;
+} dry_run;
 
 struct daemon {
   daemon_options o;
@@ -103,15 +134,25 @@ struct daemon {
   char reload_again_trigger[16];
   waiter *reload_waiters;
   struct {
-    int have, ok;
+    int have, ok, held;
     int64_t at;
     char version[POLICY_VERSION_LEN + 1];
     char trigger[16];
     char error[2048];
   } last_reload;
+  /* A new set the reload guard keeps from serving until `ctl reload --confirm VERSION`. */
+  struct {
+    policy_set *set; /* NULL: nothing is held */
+    int64_t at;
+    char trigger[16];
+    char serving[POLICY_VERSION_LEN + 1]; /* the set its impact was measured against */
+    json_t *summary; /* impact_json_summary, or NULL when the impact could not be computed */
+    json_t *impact;  /* the whole report (with examples), for the reload's reply */
+    char error[1024]; /* why the impact is unknown, if it is */
+  } held;
   struct {
     int64_t evaluations, errors, sweeps, status_changes, alerts_raised, alerts_cleared;
-    int64_t reloads_ok, reloads_failed;
+    int64_t reloads_ok, reloads_failed, reloads_held;
     double last_full_ms, last_due_ms;
     int64_t last_full_orgs, last_due_orgs;
     json_t *policy_errors; /* competency -> errors */
@@ -374,9 +415,33 @@ static void start_next_job(daemon *d) {
 
 /* ---- reloads ---- */
 
+/* The impact of `set` against `against` as of `at`, for a dry run or the guard: in the
+ * pool thread, with connections of its own, below the sweeps' priority. */
+static int impact_of(daemon *d, policy_set *against, policy_set *set, int64_t at,
+                     impact_report **out, char *err, size_t errsz) {
+  impact_request q = {.db = d->o.db, .before = against, .after = set, .at = at,
+                      .examples = IMPACT_EXAMPLES, .workers = d->o.workers, .nice = IMPACT_NICE,
+                      .busy_ms = DAEMON_BUSY_MS, .stop = &d->stopping};
+  return impact_run(&q, out, err, errsz);
+}
+
+/* "pol/a.lua:3: failed to compile: ...; pol/b.lua: ..." */
+static void set_problems(const policy_set *set, char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = 0;
+  for (int i = 0; i < set->nfiles && len < size; i++)
+    if (set->files[i].problem)
+      len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "; " : "", set->files[i].problem);
+}
+
 static void reload_work(uv_work_t *w) {
   reload *r = w->data;
   r->rc = policy_set_load(&r->set, r->d->o.policies, NULL, r->err, sizeof r->err);
+  /* The guard weighs a good set that differs from the serving one. */
+  if (r->rc == 0 && r->against && !r->set->nproblems &&
+      strcmp(r->set->version, r->against->version) != 0)
+    r->impact_rc = impact_of(r->d, r->against, r->set, r->at, &r->impact, r->impact_err,
+                             sizeof r->impact_err);
 }
 
 static void reply_reload_waiters(daemon *d) {
@@ -387,18 +452,101 @@ static void reply_reload_waiters(daemon *d) {
                               d->last_reload.version[0] ? d->last_reload.version : NULL,
                               "serving", d->current ? d->current->version : NULL, "error",
                               d->last_reload.ok ? NULL : d->last_reload.error);
+    if (d->last_reload.held && d->held.set) {
+      json_object_set_new(reply, "held", json_true());
+      json_object_set(reply, "impact", d->held.impact ? d->held.impact : json_null());
+    }
     control_reply(w->client, reply);
     control_client_unref(w->client);
     free(w);
   }
 }
 
+static void held_clear(daemon *d) {
+  if (d->held.set) policy_set_unref(d->held.set);
+  json_decref(d->held.summary);
+  json_decref(d->held.impact);
+  memset(&d->held, 0, sizeof d->held);
+}
+
+/* Swaps `set` in (taking the caller's reference): jobs in flight keep their own reference
+ * to the old one; every organisation is due under the new version. */
+static void swap_in(daemon *d, policy_set *set) {
+  policy_set *old = d->current;
+  d->current = set;
+  if (old) policy_set_unref(old);
+  d->want_due = 1;
+}
+
+/* The guard keeps `r->set` from serving: it is held (replacing any set held before) until
+ * `ctl reload --confirm VERSION`. */
+static void hold(daemon *d, reload *r) {
+  held_clear(d);
+  d->held.set = r->set;
+  r->set = NULL;
+  d->held.at = d->last_reload.at;
+  snprintf(d->held.trigger, sizeof d->held.trigger, "%s", r->trigger);
+  snprintf(d->held.serving, sizeof d->held.serving, "%s", r->against->version);
+  d->n.reloads_held++;
+  d->last_reload.ok = 0;
+  d->last_reload.held = 1;
+  const char *v = d->held.set->version;
+  char q[1100];
+  if (!r->impact) {
+    snprintf(d->held.error, sizeof d->held.error, "%s", r->impact_err);
+    snprintf(d->last_reload.error, sizeof d->last_reload.error,
+             "held by the reload guard: its impact could not be computed (%s); `attain ctl "
+             "reload --confirm %s` swaps it in",
+             r->impact_err, v);
+    log_line(&d->o.log, LOG_WARN, "reload",
+             "result=held trigger=%s version=%s serving=%s guard_pct=%g error=%s", r->trigger, v,
+             d->held.serving, d->o.reload_guard, log_quote(q, sizeof q, r->impact_err));
+    return;
+  }
+  const impact_report *m = r->impact;
+  d->held.summary = impact_json_summary(m);
+  d->held.impact = impact_json(m, "serving", d->o.policies);
+  snprintf(d->last_reload.error, sizeof d->last_reload.error,
+           "held by the reload guard: %lld of %lld organisations (%.1f%%) would lose a level, "
+           "more than --reload-guard %g%%; `attain ctl reload --dry-run` shows the impact, "
+           "`attain ctl reload --confirm %s` swaps it in",
+           (long long)m->demoted, (long long)m->orgs, impact_demoted_percent(m),
+           d->o.reload_guard, v);
+  log_line(&d->o.log, LOG_WARN, "reload",
+           "result=held trigger=%s version=%s serving=%s orgs=%lld demoted=%lld demoted_pct=%.1f "
+           "guard_pct=%g promoted=%lld changed=%lld levels_lost=%lld state_changes=%lld "
+           "alerts_raised=%lld alerts_cleared=%lld errors_introduced=%lld",
+           r->trigger, v, d->held.serving, (long long)m->orgs, (long long)m->demoted,
+           impact_demoted_percent(m), d->o.reload_guard, (long long)m->promoted,
+           (long long)m->changed, (long long)m->lost, (long long)m->state_changes,
+           (long long)m->alerts_raised, (long long)m->alerts_cleared,
+           (long long)m->errors_introduced);
+}
+
+static void reload_free(reload *r) {
+  if (r->set) policy_set_unref(r->set);
+  if (r->against) policy_set_unref(r->against);
+  impact_free(r->impact);
+  free(r);
+}
+
 static void reload_done(uv_work_t *w, int status) {
   reload *r = w->data;
   daemon *d = r->d;
   d->reloading = NULL;
+  (void)status;
+  if (r->against && r->against != d->current && !d->stopping) {
+    /* A confirmed set started serving meanwhile: the impact was measured against a set
+     * that no longer serves. Measure again (the waiters get that answer). */
+    char trigger[sizeof r->trigger];
+    memcpy(trigger, r->trigger, sizeof trigger);
+    reload_free(r);
+    request_reload(d, trigger, NULL);
+    return;
+  }
   char q[2100];
   d->last_reload.have = 1;
+  d->last_reload.held = 0;
   d->last_reload.at = (int64_t)time(NULL);
   snprintf(d->last_reload.trigger, sizeof d->last_reload.trigger, "%s", r->trigger);
   d->last_reload.version[0] = 0;
@@ -406,15 +554,10 @@ static void reload_done(uv_work_t *w, int status) {
     snprintf(d->last_reload.version, sizeof d->last_reload.version, "%s", r->set->version);
   if (r->rc != 0 || r->set->nproblems) {
     /* Keep serving the last good set; say why the new one is refused. */
-    size_t len = 0;
-    d->last_reload.error[0] = 0;
     if (r->rc != 0)
-      len = (size_t)snprintf(d->last_reload.error, sizeof d->last_reload.error, "%s", r->err);
+      snprintf(d->last_reload.error, sizeof d->last_reload.error, "%s", r->err);
     else
-      for (int i = 0; i < r->set->nfiles && len < sizeof d->last_reload.error; i++)
-        if (r->set->files[i].problem)
-          len += (size_t)snprintf(d->last_reload.error + len, sizeof d->last_reload.error - len,
-                                  "%s%s", len ? "; " : "", r->set->files[i].problem);
+      set_problems(r->set, d->last_reload.error, sizeof d->last_reload.error);
     d->last_reload.ok = 0;
     d->n.reloads_failed++;
     log_line(&d->o.log, LOG_ERROR, "reload",
@@ -422,28 +565,41 @@ static void reload_done(uv_work_t *w, int status) {
              d->last_reload.version[0] ? d->last_reload.version : "-",
              d->current ? d->current->version : "-",
              log_quote(q, sizeof q, d->last_reload.error));
-    if (r->set) policy_set_unref(r->set);
   } else if (d->current && strcmp(d->current->version, r->set->version) == 0) {
     d->last_reload.ok = 1;
     d->n.reloads_ok++;
-    log_line(&d->o.log, LOG_DEBUG, "reload", "result=unchanged trigger=%s version=%s",
-             r->trigger, r->set->version);
-    policy_set_unref(r->set);
+    if (d->held.set) { /* the files are the serving set again: nothing waits any more */
+      log_line(&d->o.log, LOG_INFO, "reload", "result=unchanged trigger=%s version=%s dropped=%s",
+               r->trigger, r->set->version, d->held.set->version);
+      held_clear(d);
+    } else {
+      log_line(&d->o.log, LOG_DEBUG, "reload", "result=unchanged trigger=%s version=%s",
+               r->trigger, r->set->version);
+    }
+  } else if (r->against && (!r->impact ||
+                            impact_demoted_percent(r->impact) > d->o.reload_guard)) {
+    hold(d, r);
   } else {
-    policy_set *old = d->current;
-    d->current = r->set; /* the swap: jobs in flight keep their own reference to `old` */
-    if (old) policy_set_unref(old);
+    if (d->held.set) held_clear(d); /* superseded by what is on disk now */
+    swap_in(d, r->set);
+    r->set = NULL;
     d->last_reload.ok = 1;
     d->n.reloads_ok++;
-    log_line(&d->o.log, LOG_INFO, "reload", "result=ok trigger=%s version=%s policies=%d",
-             r->trigger, d->current->version, d->current->nfiles);
-    d->want_due = 1; /* every result names another version now */
+    if (r->impact)
+      log_line(&d->o.log, LOG_INFO, "reload",
+               "result=ok trigger=%s version=%s policies=%d demoted=%lld demoted_pct=%.1f "
+               "guard_pct=%g",
+               r->trigger, d->current->version, d->current->nfiles,
+               (long long)r->impact->demoted, impact_demoted_percent(r->impact),
+               d->o.reload_guard);
+    else
+      log_line(&d->o.log, LOG_INFO, "reload", "result=ok trigger=%s version=%s policies=%d",
+               r->trigger, d->current->version, d->current->nfiles);
   }
   notify_serving(&d->svc, d->current ? d->current->version : NULL,
                  d->current ? d->current->nfiles : 0,
                  d->last_reload.ok ? NULL : d->last_reload.error);
-  free(r);
-  (void)status;
+  reload_free(r);
   reply_reload_waiters(d);
   if (d->reload_again && !d->stopping) {
     char trigger[sizeof d->reload_again_trigger];
@@ -476,14 +632,126 @@ static void request_reload(daemon *d, const char *trigger, control_client *waiti
   if (!r) return;
   r->d = d;
   snprintf(r->trigger, sizeof r->trigger, "%s", trigger);
+  if (d->o.reload_guard >= 0 && d->current) {
+    r->against = policy_set_ref(d->current);
+    r->at = (int64_t)time(NULL); /* the impact's evaluation time, as a sweep's */
+  }
   r->work.data = r;
   d->reloading = r;
   if (uv_queue_work(&d->loop, &r->work, reload_work, reload_done) < 0) {
     d->reloading = NULL;
-    free(r);
+    reload_free(r);
   } else {
     notify_reloading(&d->svc, trigger);
   }
+}
+
+/* `ctl reload --confirm VERSION`: the held set starts serving. Only the version held. */
+static void confirm_reload(daemon *d, control_client *c, const char *version) {
+  if (!d->held.set) {
+    control_reply(c, json_pack("{s:b, s:s, s:s?}", "ok", 0, "error",
+                               "no reload is held: nothing to confirm", "serving",
+                               d->current ? d->current->version : NULL));
+    return;
+  }
+  const char *held = d->held.set->version;
+  if (strcmp(version, held) != 0) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%.40s is not the held version (held: %s); nothing was swapped",
+             version, held);
+    control_reply(c, json_pack("{s:b, s:s, s:s, s:s?}", "ok", 0, "error", msg, "held", held,
+                               "serving", d->current ? d->current->version : NULL));
+    return;
+  }
+  policy_set *set = policy_set_ref(d->held.set);
+  char was[POLICY_VERSION_LEN + 1];
+  snprintf(was, sizeof was, "%s", d->current ? d->current->version : "-");
+  held_clear(d);
+  swap_in(d, set);
+  d->last_reload.have = 1;
+  d->last_reload.ok = 1;
+  d->last_reload.held = 0;
+  d->last_reload.at = (int64_t)time(NULL);
+  snprintf(d->last_reload.trigger, sizeof d->last_reload.trigger, "confirm");
+  snprintf(d->last_reload.version, sizeof d->last_reload.version, "%s", set->version);
+  d->n.reloads_ok++;
+  log_line(&d->o.log, LOG_INFO, "reload", "result=ok trigger=confirm version=%s policies=%d was=%s",
+           set->version, set->nfiles, was);
+  notify_serving(&d->svc, set->version, set->nfiles, NULL);
+  control_reply(c, json_pack("{s:b, s:s, s:s}", "ok", 1, "version", set->version, "serving",
+                             set->version));
+  start_next_job(d);
+}
+
+/* ---- dry runs: a reload's impact without the swap ---- */
+
+static void dry_run_work(uv_work_t *w) {
+  dry_run *x = w->data;
+  x->rc = policy_set_load(&x->set, x->d->o.policies, NULL, x->err, sizeof x->err);
+  if (x->rc == 0 && !x->set->nproblems && strcmp(x->set->version, x->against->version) != 0)
+    x->rc = impact_of(x->d, x->against, x->set, x->at, &x->impact, x->err, sizeof x->err);
+}
+
+static void dry_run_done(uv_work_t *w, int status) {
+  dry_run *x = w->data;
+  (void)status;
+  const char *serving = x->against->version;
+  json_t *reply;
+  if (x->rc) {
+    reply = json_pack("{s:b, s:b, s:s?, s:s, s:s}", "ok", 0, "dry_run", 1, "version",
+                      x->set ? x->set->version : NULL, "serving", serving, "error", x->err);
+  } else if (x->set->nproblems) {
+    char problems[2048];
+    set_problems(x->set, problems, sizeof problems);
+    reply = json_pack("{s:b, s:b, s:s, s:s, s:s}", "ok", 0, "dry_run", 1, "version",
+                      x->set->version, "serving", serving, "error", problems);
+  } else if (!x->impact) { /* the files on disk are the serving set */
+    reply = json_pack("{s:b, s:b, s:s, s:s, s:I, s:n}", "ok", 1, "dry_run", 1, "version",
+                      x->set->version, "serving", serving, "changed", (json_int_t)0, "impact");
+  } else {
+    reply = json_pack("{s:b, s:b, s:s, s:s, s:I, s:o}", "ok", 1, "dry_run", 1, "version",
+                      x->set->version, "serving", serving, "changed",
+                      (json_int_t)x->impact->changed, "impact",
+                      impact_json(x->impact, "serving", x->d->o.policies));
+  }
+  x->done(x->arg, reply);
+  if (x->set) policy_set_unref(x->set);
+  policy_set_unref(x->against);
+  impact_free(x->impact);
+  free(x);
+}
+
+/* The impact of the policy files on disk against the serving set, computed off the loop
+ * thread; `done` gets the reply on the loop thread. Dry runs do not wait for each other
+ * or for reloads: each reads the files and the database itself. */
+static void request_dry_run(daemon *d, reply_fn done, void *arg) {
+  if (!d->current) {
+    done(arg, json_pack("{s:b, s:b, s:s}", "ok", 0, "dry_run", 1, "error",
+                        "no good policy set is serving: nothing to compare with"));
+    return;
+  }
+  dry_run *x = calloc(1, sizeof *x);
+  if (!x) {
+    done(arg, json_pack("{s:b, s:s}", "ok", 0, "error", "out of memory"));
+    return;
+  }
+  x->d = d;
+  x->against = policy_set_ref(d->current);
+  x->at = (int64_t)time(NULL);
+  x->done = done;
+  x->arg = arg;
+  x->work.data = x;
+  if (uv_queue_work(&d->loop, &x->work, dry_run_work, dry_run_done) < 0) {
+    policy_set_unref(x->against);
+    free(x);
+    done(arg, json_pack("{s:b, s:s}", "ok", 0, "error", "cannot queue work"));
+  }
+}
+
+static void reply_client(void *arg, json_t *reply) {
+  control_client *c = arg;
+  control_reply(c, reply);
+  control_client_unref(c);
 }
 
 /* ---- handles ---- */
@@ -574,7 +842,16 @@ static json_t *status_json(daemon *d) {
     running = json_pack("{s:s, s:I, s:I}", "kind", job_names[d->running->kind], "selected",
                         (json_int_t)d->running->selected, "done",
                         (json_int_t)__atomic_load_n(&d->running->progress, __ATOMIC_RELAXED));
-  return json_pack(
+  json_t *held = json_null();
+  if (d->held.set) {
+    char held_at[ISOTIME_BUFSZ];
+    isotime_format(d->held.at, held_at);
+    held = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s?}", "version", d->held.set->version, "at",
+                     held_at, "trigger", d->held.trigger, "serving", d->held.serving, "impact",
+                     d->held.summary ? d->held.summary : json_null(), "error",
+                     d->held.summary ? NULL : d->held.error);
+  }
+  json_t *st = json_pack(
       "{s:b, s:s?, s:o, s:{s:I, s:I, s:O, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:f, s:I}, "
       "s:{s:f, s:I}}, s:o, s:I, s:I}",
       "ok", 1, "policy", d->current ? d->current->version : NULL, "reload", last, "counters",
@@ -587,6 +864,14 @@ static json_t *status_json(daemon *d) {
       (json_int_t)d->n.last_full_orgs, "last_incremental_sweep", "ms", d->n.last_due_ms,
       "orgs", (json_int_t)d->n.last_due_orgs, "running", running, "queue", (json_int_t)queued,
       "uptime_s", (json_int_t)((int64_t)time(NULL) - d->started));
+  /* the reload guard: its threshold, the set it holds (for `ctl reload --confirm`) */
+  json_object_set_new(json_object_get(st, "counters"), "reloads_held",
+                      json_integer((json_int_t)d->n.reloads_held));
+  if (d->last_reload.held) json_object_set_new(json_object_get(st, "reload"), "held", json_true());
+  json_object_set_new(st, "reload_guard",
+                      d->o.reload_guard >= 0 ? json_real(d->o.reload_guard) : json_null());
+  json_object_set_new(st, "held", held);
+  return st;
 }
 
 static void on_request(void *arg, control_client *c, json_t *req) {
@@ -598,7 +883,20 @@ static void on_request(void *arg, control_client *c, json_t *req) {
   } else if (strcmp(cmd, "status") == 0) {
     control_reply(c, status_json(d));
   } else if (strcmp(cmd, "reload") == 0) {
-    request_reload(d, "ctl", c); /* answered when the reload is done */
+    json_t *dry = json_object_get(req, "dry_run"), *confirm = json_object_get(req, "confirm");
+    if ((dry && !json_is_boolean(dry)) || (confirm && !json_is_string(confirm)))
+      control_reply(c, json_pack("{s:b, s:s}", "ok", 0, "error",
+                                 "reload takes \"dry_run\": true or \"confirm\": VERSION"));
+    else if (json_is_true(dry) && confirm)
+      control_reply(c, json_pack("{s:b, s:s}", "ok", 0, "error",
+                                 "\"dry_run\" and \"confirm\" exclude each other"));
+    else if (json_is_true(dry)) {
+      control_client_ref(c);
+      request_dry_run(d, reply_client, c); /* answered when the impact is known */
+    } else if (confirm)
+      confirm_reload(d, c, json_string_value(confirm));
+    else
+      request_reload(d, "ctl", c); /* answered when the reload is done */
   } else if (strcmp(cmd, "sweep") == 0) {
     d->want_full = 1;
     start_next_job(d);
@@ -687,6 +985,7 @@ out:
     log_line(&d->o.log, LOG_WARN, "stop", "note=\"handles still open at exit\"");
   }
   if (d->current) policy_set_unref(d->current);
+  held_clear(d);
   json_decref(d->n.policy_errors);
   store_close(d->s);
   if (rc == 0) log_line(&d->o.log, LOG_INFO, "stopped", "code=0");

@@ -6,9 +6,13 @@
  * (a job then fans out to eval.c's worker threads); compiling a new policy set runs in
  * the pool too. A job holds a reference to the policy set it started with, so a reload
  * swaps the set atomically while the job finishes on the old one, and every stored
- * result names the version that produced it. SIGTERM/SIGINT stop taking work, let the
- * chunk in hand commit (each chunk is one transaction), close every handle and return 0.
- * Depends on eval.h, eval_store.h, policy_set.h, control.h, log.h, notify.h. */
+ * result names the version that produced it. A reload can be previewed (its impact,
+ * impact.h, against the serving set, without a swap) and, with a reload guard, is held
+ * when it would demote too many organisations, until it is confirmed. SIGTERM/SIGINT
+ * stop taking work, let the chunk in hand commit (each chunk is one transaction), close
+ * every handle and return 0.
+ * Depends on eval.h, eval_store.h, impact.h, policy_set.h, control.h, log.h,
+ * notify.h. */
 #ifndef ATTAIN_DAEMON_H
 #define ATTAIN_DAEMON_H
 
@@ -20,6 +24,8 @@ typedef struct daemon_options {
   const char *db, *policies, *socket;
   uint64_t every_ms;  /* period of the incremental sweeps */
   int workers;        /* evaluation threads per sweep; 0: one per core */
+  double reload_guard; /* percent: hold a new set that would move more organisations down a
+                          level (docs/daemon.md, "The reload guard"); < 0: off */
   logger log;
 } daemon_options;
 
