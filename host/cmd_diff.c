@@ -144,7 +144,7 @@ static void print_example(FILE *out, const impact_report *r, const impact_exampl
   if (b->error && !a->error) fprintf(out, "    error before: %s\n", b->error);
   print_goal(out, &e->goal);
   if (*a->cause && (a->state != b->state || a->alert != b->alert))
-    fprintf(out, "    why (after): %s\n", a->cause);
+    fprintf(out, "    cause it would store: %s\n", a->cause);
 }
 
 static void print_problems(FILE *out, const char *which, const policy_set *set) {
@@ -266,8 +266,12 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     print_text(ctx->out, r, before_dir, after_dir, before, after, examples);
   }
   fflush(ctx->out);
-  fprintf(ctx->err, "compared %lld organisations x %d competencies in %.2f s; %lld change\n",
-          (long long)r->orgs, r->ncompetencies, r->seconds, (long long)r->changed);
+  if (r->changed)
+    fprintf(ctx->err, "compared %lld organisations x %d competencies in %.2f s: %lld change\n",
+            (long long)r->orgs, r->ncompetencies, r->seconds, (long long)r->changed);
+  else
+    fprintf(ctx->err, "compared %lld organisations x %d competencies in %.2f s: nothing changes\n",
+            (long long)r->orgs, r->ncompetencies, r->seconds);
   int changed = r->changed != 0;
   impact_free(r);
   policy_set_unref(before);
