@@ -151,8 +151,8 @@ static int on_chunk(void *arg, const eval_chunk *ch, char *err, size_t errsz) {
   impact_report *r = x->r;
   int nb = x->q->before->nfiles, na = x->q->after->nfiles;
   for (int k = 0; k < ch->norgs; k++) {
-    const eval_row *B = ch->rows + (size_t)k * (size_t)nb;
-    const eval_row *A = ch->rows2 + (size_t)k * (size_t)na;
+    const eval_row *B = nb ? ch->rows + (size_t)k * (size_t)nb : NULL;
+    const eval_row *A = na ? ch->rows2 + (size_t)k * (size_t)na : NULL;
     int bits = 0;
     for (int u = 0; u < r->ncompetencies; u++)
       bits |= compare(x, u, x->pb[u] >= 0 ? &B[x->pb[u]] : NULL,
@@ -283,10 +283,10 @@ static int on_paths(void *arg, const eval_chunk *ch, char *err, size_t errsz) {
   run *x = arg;
   impact_report *r = x->r;
   int nb = x->q->before->nfiles, na = x->q->after->nfiles;
-  for (int k = 0; k < ch->norgs; k++) {
-    const eval_row *B = ch->rows + (size_t)k * (size_t)nb;
-    const eval_row *A = ch->rows2 + (size_t)k * (size_t)na;
-    int64_t oid = nb ? B[0].oid : A[0].oid;
+  for (int k = 0; k < ch->norgs && (nb || na); k++) {
+    const eval_row *B = nb ? ch->rows + (size_t)k * (size_t)nb : NULL;
+    const eval_row *A = na ? ch->rows2 + (size_t)k * (size_t)na : NULL;
+    int64_t oid = B ? B[0].oid : A[0].oid;
     for (int e = 0; e < r->nexamples; e++) {
       impact_example *ex = &r->examples[e];
       if (ex->oid != oid) continue;
