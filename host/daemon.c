@@ -90,8 +90,7 @@ typedef struct reload {
    * time, and the new set's impact against it, computed in the pool */
   policy_set *against;
   int64_t at;
-  impact_report *impact;
-  int impact_rc;
+  impact_report *impact; /* NULL when not measured, or when measuring failed (impact_err) */
   char impact_err[1024];
 } reload;
 
@@ -440,8 +439,7 @@ static void reload_work(uv_work_t *w) {
   /* The guard weighs a good set that differs from the serving one. */
   if (r->rc == 0 && r->against && !r->set->nproblems &&
       strcmp(r->set->version, r->against->version) != 0)
-    r->impact_rc = impact_of(r->d, r->against, r->set, r->at, &r->impact, r->impact_err,
-                             sizeof r->impact_err);
+    impact_of(r->d, r->against, r->set, r->at, &r->impact, r->impact_err, sizeof r->impact_err);
 }
 
 static void reply_reload_waiters(daemon *d) {
