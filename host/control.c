@@ -132,7 +132,7 @@ static void send_line(control_client *c, json_t *reply, int close_after) {
     client_close(c);
     return;
   }
-  char *text = reply ? json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup("");
+  char *text = reply ? json_dumps(reply, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(16)) : strdup("");
   json_decref(reply);
   if (!text || c->closed) {
     free(text);
