@@ -74,8 +74,8 @@ static int on_alert(void *arg, const store_alert_list_row *r) {
   if (r->cleared == STORE_NO_TIME)
     term_line_printf(l, "%sopen%s", term_on(t, TERM_RED), term_off(t));
   else
-    term_line_printf(l, "%scleared" TERM_GLUE "%s%s", term_on(t, TERM_DIM), day_or_time(r->cleared, cday),
-                     term_off(t));
+    term_line_printf(l, "%scleared" TERM_GLUE "%s%s", term_on(t, TERM_DIM),
+                     day_or_time(r->cleared, cday), term_off(t));
   term_line_flush(l, t, 6);
   term_line_printf(l, "      %s", r->message);
   term_line_flush(l, t, 6);
@@ -92,11 +92,13 @@ static int on_alert(void *arg, const store_alert_list_row *r) {
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   int limit;
-  int rc = cli_count_arg(&cmd_alerts, ctx, "--limit", args->value[OPT_LIMIT], 1, STORE_PAGE_MAX, 50, &limit);
+  int rc = cli_count_arg(&cmd_alerts, ctx, "--limit", args->value[OPT_LIMIT], 1, STORE_PAGE_MAX, 50,
+                         &limit);
   if (rc) return rc;
   int before = 0;
   if (args->value[OPT_BEFORE] &&
-      (rc = cli_count_arg(&cmd_alerts, ctx, "--before", args->value[OPT_BEFORE], 1, 2147483647, 0, &before)))
+      (rc = cli_count_arg(&cmd_alerts, ctx, "--before", args->value[OPT_BEFORE], 1, 2147483647, 0,
+                          &before)))
     return rc;
   store_alert_filter f = {.competency = args->value[OPT_COMPETENCY],
                           .open_only = args->value[OPT_OPEN] != NULL};

@@ -24,7 +24,7 @@ typedef struct history_out {
 } history_out;
 
 static int state_style(const char *state) {
-  return strcmp(state, "at_risk") == 0      ? TERM_RED
+  return strcmp(state, "at_risk") == 0     ? TERM_RED
          : strcmp(state, "active") == 0    ? TERM_GREEN
          : strcmp(state, "qualified") == 0 ? TERM_CYAN
                                            : TERM_DIM;
@@ -48,8 +48,8 @@ static int on_row(void *arg, const store_history_row *r) {
     jsonw_obj_end(&o->w);
     return 0;
   }
-  term_line_printf(&o->l, "  %s  %s  %s%s%s", at, r->competency, term_on(&o->t, state_style(r->state)),
-                   r->state, term_off(&o->t));
+  term_line_printf(&o->l, "  %s  %s  %s%s%s", at, r->competency,
+                   term_on(&o->t, state_style(r->state)), r->state, term_off(&o->t));
   term_line_flush(&o->l, &o->t, 4);
   if (r->cause && *r->cause) {
     term_line_printf(&o->l, "      %s", r->cause);
@@ -86,7 +86,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
       term_line_printf(&o.l, "%s%s%s (%s): lifecycle history", term_on(&o.t, TERM_BOLD), name,
                        term_off(&o.t), key);
     else
-      term_line_printf(&o.l, "%s%s%s: lifecycle history", term_on(&o.t, TERM_BOLD), key, term_off(&o.t));
+      term_line_printf(&o.l, "%s%s%s: lifecycle history", term_on(&o.t, TERM_BOLD), key,
+                       term_off(&o.t));
     if (competency) term_line_printf(&o.l, " in %s", competency);
     term_line_flush(&o.l, &o.t, 2);
   }

@@ -57,8 +57,8 @@ typedef struct standing_out {
 } standing_out;
 
 static int state_style(const char *state) {
-  return strcmp(state, "at_risk") == 0  ? TERM_RED
-         : strcmp(state, "active") == 0 ? TERM_GREEN
+  return strcmp(state, "at_risk") == 0     ? TERM_RED
+         : strcmp(state, "active") == 0    ? TERM_GREEN
          : strcmp(state, "qualified") == 0 ? TERM_CYAN
                                            : TERM_DIM;
 }
@@ -83,7 +83,9 @@ static int on_standing(void *arg, const store_standing_row *r) {
     jsonw_obj_end(o->w);
   } else {
     term_line_printf(o->l, "%s%s" TERM_GLUE "%s", o->n ? "; " : "", r->competency,
-                     r->level ? r->level : r->error ? "error" : "none");
+                     r->level   ? r->level
+                     : r->error ? "error"
+                                : "none");
     if (r->state)
       term_line_printf(o->l, TERM_GLUE "%s%s%s", term_on(o->t, state_style(r->state)),
                        strcmp(r->state, "at_risk") == 0 ? "at" TERM_GLUE "risk" : r->state,
@@ -96,13 +98,14 @@ static int on_standing(void *arg, const store_standing_row *r) {
 static void print_counts(const term *t, term_line *l, const char *competency,
                          const store_org_counts *c) {
   char a[TERM_NUMBER_BUFSZ], b[TERM_NUMBER_BUFSZ], d[TERM_NUMBER_BUFSZ], e[TERM_NUMBER_BUFSZ];
-  term_line_printf(l, "%s%s%s organisations.", term_on(t, TERM_BOLD), term_number((double)c->orgs, a),
-                   term_off(t));
+  term_line_printf(l, "%s%s%s organisations.", term_on(t, TERM_BOLD),
+                   term_number((double)c->orgs, a), term_off(t));
   if (competency)
     term_line_printf(l, " In %s:", competency);
   else
     term_line_printf(l, " In all competencies (organisation x competency):");
-  term_line_printf(l, " %s qualified, %s active, %s%s" TERM_GLUE "at" TERM_GLUE "risk%s, %s expired",
+  term_line_printf(l,
+                   " %s qualified, %s active, %s%s" TERM_GLUE "at" TERM_GLUE "risk%s, %s expired",
                    term_number((double)c->qualified, a), term_number((double)c->active, b),
                    term_on(t, c->at_risk ? TERM_RED : TERM_DIM), term_number((double)c->at_risk, d),
                    term_off(t), term_number((double)c->expired, e));
@@ -144,9 +147,11 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   if (state && strcmp(state, "qualified") != 0 && strcmp(state, "active") != 0 &&
       strcmp(state, "at_risk") != 0 && strcmp(state, "expired") != 0)
     return cli_usage_error(&cmd_orgs, ctx->err,
-                           "--state must be qualified, active, at_risk or expired, got '%s'", state);
+                           "--state must be qualified, active, at_risk or expired, got '%s'",
+                           state);
   int limit;
-  int rc = cli_count_arg(&cmd_orgs, ctx, "--limit", args->value[OPT_LIMIT], 1, STORE_PAGE_MAX, 50, &limit);
+  int rc = cli_count_arg(&cmd_orgs, ctx, "--limit", args->value[OPT_LIMIT], 1, STORE_PAGE_MAX, 50,
+                         &limit);
   if (rc) return rc;
   int json = args->value[OPT_JSON] != NULL;
   store_org_filter f = {.search = args->value[OPT_SEARCH],
@@ -213,8 +218,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
       jsonw_arr_begin(&w);
     } else {
       int kp = keyw - term_columns(it->key), np = namew - (it->name ? term_columns(it->name) : 0);
-      term_line_printf(&l, "  %s%*s  %s%*s  ", it->key, kp > 0 ? kp : 0, "", it->name ? it->name : "",
-                       np > 0 ? np : 0, "");
+      term_line_printf(&l, "  %s%*s  %s%*s  ", it->key, kp > 0 ? kp : 0, "",
+                       it->name ? it->name : "", np > 0 ? np : 0, "");
     }
     rc = store_org_standing(s, it->oid, on_standing, &o, err, sizeof err);
     if (json) {

@@ -117,10 +117,11 @@ static void goal_lacks(const status_state *st, const result_goal *g, term_line *
   case RESULT_GOAL_CERTIFIED:
   case RESULT_GOAL_ASSESSED: {
     int one = missing <= 1;
-    term_line_printf(l, "%s" TERM_GLUE "more %s", n,
-                     g->kind == RESULT_GOAL_CERTIFIED
-                         ? (one ? "certified person" : "certified people")
-                         : (one ? "person with a passed assessment" : "people with a passed assessment"));
+    term_line_printf(
+        l, "%s" TERM_GLUE "more %s", n,
+        g->kind == RESULT_GOAL_CERTIFIED
+            ? (one ? "certified person" : "certified people")
+            : (one ? "person with a passed assessment" : "people with a passed assessment"));
     for (int i = 0; i < g->ncodes; i++) term_line_printf(l, "%s%s", i ? "/" : " in ", g->codes[i]);
     if (!g->ncodes) term_line_printf(l, " (%s)", g->label);
     return;
@@ -176,12 +177,16 @@ static const char *state_words(int state) {
 }
 
 static int state_style(int state) {
-  return state == LC_AT_RISK ? TERM_RED : state == LC_ACTIVE ? TERM_GREEN
-         : state == LC_QUALIFIED ? TERM_CYAN : TERM_DIM;
+  return state == LC_AT_RISK     ? TERM_RED
+         : state == LC_ACTIVE    ? TERM_GREEN
+         : state == LC_QUALIFIED ? TERM_CYAN
+                                 : TERM_DIM;
 }
 
 static int level_style(int level) {
-  return level == RESULT_LEVEL_GOLD ? TERM_YELLOW : level == RESULT_LEVEL_SILVER ? TERM_BOLD : TERM_DIM;
+  return level == RESULT_LEVEL_GOLD     ? TERM_YELLOW
+         : level == RESULT_LEVEL_SILVER ? TERM_BOLD
+                                        : TERM_DIM;
 }
 
 enum { LEVEL_W = 6 };
@@ -225,7 +230,8 @@ static void summary_row(status_state *st, const eval_row *row, int namew) {
     term_line_printf(l, "    error: %s", row->error);
     term_line_flush(l, t, 11);
   }
-  if (target > RESULT_LEVEL_GOLD) return;
+  /* At risk though met now: what fails at renewal is the why, not the next level. */
+  if (target > RESULT_LEVEL_GOLD || (row->state == LC_AT_RISK && row->level >= row->mlevel)) return;
   const result_path *p = nearest_path(row->tree, target);
   if (!p && target == RESULT_LEVEL_SILVER) { /* a competency with gold paths only */
     target = RESULT_LEVEL_GOLD;
@@ -247,8 +253,8 @@ static void print_header(status_state *st) {
   char at[ISOTIME_BUFSZ];
   isotime_format(st->at, at);
   if (*st->name)
-    term_line_printf(&st->l, "%s%s%s (%s) as of %s, policy set %s", term_on(t, TERM_BOLD),
-                     st->name, term_off(t), st->key, at, st->set->version);
+    term_line_printf(&st->l, "%s%s%s (%s) as of %s, policy set %s", term_on(t, TERM_BOLD), st->name,
+                     term_off(t), st->key, at, st->set->version);
   else
     term_line_printf(&st->l, "%s%s%s as of %s, policy set %s", term_on(t, TERM_BOLD), st->key,
                      term_off(t), at, st->set->version);
@@ -337,7 +343,11 @@ static void since_words(const result_person *p, int64_t at, char *buf, size_t si
     isotime_format(p->since, d); /* the wait ends at a time of day */
   else
     isotime_format_date(p->since, d);
-  snprintf(buf, size, " (%s %s)", waiting(p->why) ? "counts from" : p->since > at ? "from" : "since", d);
+  snprintf(buf, size, " (%s %s)",
+           waiting(p->why) ? "counts from"
+           : p->since > at ? "from"
+                           : "since",
+           d);
 }
 
 /* The people behind a certified/assessed goal, as before (--verbose). */
@@ -347,7 +357,8 @@ static void print_people_verbose(status_state *st, const result_goal *g) {
   for (int i = 0; i < g->ncounted; i++) {
     const result_person *p = &g->counted[i];
     date(p->counts_from, d1);
-    term_line_printf(l, "        counts: %s %s (MSA %s, counts since %s", p->user, p->code, p->msa, d1);
+    term_line_printf(l, "        counts: %s %s (MSA %s, counts since %s", p->user, p->code, p->msa,
+                     d1);
     if (p->ends != FACTS_NO_TIME) {
       date(p->ends, d2);
       term_line_printf(l, "; until %s: %s", d2, ends_words(p->ends_why));
@@ -397,8 +408,9 @@ static void print_goal(status_state *st, const result_goal *g, int indent, int v
     term_line_printf(l, "  %s%s", g->label, g->met ? "" : "  (short)");
   } else {
     term_line_printf(l, " %s/%s  %s", term_number(g->have, h), term_number(g->need, n), g->label);
-    if (!g->met) term_line_printf(l, "  %s%s" TERM_GLUE "short%s", term_on(&st->t, TERM_RED),
-                                  term_number(g->need - g->have, n), term_off(&st->t));
+    if (!g->met)
+      term_line_printf(l, "  %s%s" TERM_GLUE "short%s", term_on(&st->t, TERM_RED),
+                       term_number(g->need - g->have, n), term_off(&st->t));
   }
   line_flush_indented(st, indent);
   if (verbose && g->detail == RESULT_DETAIL_PEOPLE) print_people_verbose(st, g);
@@ -483,10 +495,11 @@ static void holding_words(status_state *st, const holding *h, term_line *l) {
     if (p->ends != FACTS_NO_TIME) {
       date(p->ends, d2);
       term_line_printf(l, ", %s %s",
-                       p->ends_why == FACTS_LEFT         ? "will leave the organisation on"
-                       : p->ends_why == FACTS_EXPIRED    ? "expires on"
-                       : p->ends_why == FACTS_MOVED_AWAY ? "MSA to be associated with another organisation on"
-                                                         : "MSA to be associated with another user on",
+                       p->ends_why == FACTS_LEFT      ? "will leave the organisation on"
+                       : p->ends_why == FACTS_EXPIRED ? "expires on"
+                       : p->ends_why == FACTS_MOVED_AWAY
+                           ? "MSA to be associated with another organisation on"
+                           : "MSA to be associated with another user on",
                        d2);
     }
     return;
@@ -551,7 +564,9 @@ static void print_details(status_state *st, const eval_row *row) {
   fprintf(t->out, "\n");
   term_line_printf(l, "%s%s (%s): %s%s", term_on(t, TERM_BOLD), f->name ? f->name : f->stem,
                    f->stem,
-                   row->failed ? "error" : row->level ? result_level_name(row->level) : "not qualified",
+                   row->failed  ? "error"
+                   : row->level ? result_level_name(row->level)
+                                : "not qualified",
                    term_off(t));
   term_line_flush(l, t, 4);
   if (row->failed) {
@@ -587,7 +602,9 @@ static void print_details(status_state *st, const eval_row *row) {
   for (int i = 0; row->tree && i < row->tree->npaths; i++) {
     const result_path *p = &row->tree->paths[i];
     term_line_printf(l, "  %s path %s: %s", result_level_name(p->level), p->id,
-                     p->error ? "error" : p->met ? "met" : "not met");
+                     p->error ? "error"
+                     : p->met ? "met"
+                              : "not met");
     term_line_flush(l, t, 4);
     for (int j = 0; j < p->ngoals; j++) print_goal(st, &p->goals[j], 4, st->verbose);
   }

@@ -25,8 +25,8 @@ static const char *text(sqlite3_stmt *st, int col) {
 static int is_level(const char *v) { return strcmp(v, "silver") == 0 || strcmp(v, "gold") == 0; }
 
 static int is_state(const char *v) {
-  return strcmp(v, "qualified") == 0 || strcmp(v, "active") == 0 ||
-         strcmp(v, "at_risk") == 0 || strcmp(v, "expired") == 0;
+  return strcmp(v, "qualified") == 0 || strcmp(v, "active") == 0 || strcmp(v, "at_risk") == 0 ||
+         strcmp(v, "expired") == 0;
 }
 
 static int bad_page(const store_page *page, char *err, size_t errsz) {
@@ -40,8 +40,8 @@ static int bad_page(const store_page *page, char *err, size_t errsz) {
  * leaves in page->next the position of the last one. */
 typedef int (*page_row_fn)(sqlite3_stmt *st, const void *cb, store_cursor *at);
 
-static int run_page(store *s, sqlite3_stmt *st, store_page *page, page_row_fn each,
-                    const void *cb, const char *what, char *err, size_t errsz) {
+static int run_page(store *s, sqlite3_stmt *st, store_page *page, page_row_fn each, const void *cb,
+                    const char *what, char *err, size_t errsz) {
   page->rows = 0;
   page->more = 0;
   store_cursor last = page->after;
@@ -75,9 +75,8 @@ typedef struct org_cb {
 
 static int org_each(sqlite3_stmt *st, const void *cb, store_cursor *at) {
   const org_cb *c = cb;
-  store_org_row r = {.oid = sqlite3_column_int64(st, 0),
-                     .key = text(st, 1),
-                     .name = text_or_null(st, 2)};
+  store_org_row r = {
+      .oid = sqlite3_column_int64(st, 0), .key = text(st, 1), .name = text_or_null(st, 2)};
   at->k1 = r.oid;
   return c->fn(c->arg, &r);
 }
@@ -205,7 +204,8 @@ int store_org_counts_get(store *s, const char *competency, store_org_counts *out
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st = store_stmt(s, STMT_LIST_COUNT_ORGS, err, errsz);
   if (!st) return STORE_ERROR;
-  if (sqlite3_step(st) != SQLITE_ROW) return store_fail(s, st, "counting organisations", err, errsz);
+  if (sqlite3_step(st) != SQLITE_ROW)
+    return store_fail(s, st, "counting organisations", err, errsz);
   out->orgs = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   /* A GROUP BY over an index (range), in index order: no temporary table; the cost is
@@ -246,9 +246,7 @@ int store_org_standing(store *s, int64_t oid, int (*row)(void *arg, const store_
   while (rr == SQLITE_ROW || rs == SQLITE_ROW) {
     /* RANGE_RESULTS: oid, competency, policy, level, error; RANGE_STATUSES: oid,
      * competency, state, since. */
-    int cmp = rr != SQLITE_ROW   ? 1
-              : rs != SQLITE_ROW ? -1
-                                 : strcmp(text(res, 1), text(sta, 1));
+    int cmp = rr != SQLITE_ROW ? 1 : rs != SQLITE_ROW ? -1 : strcmp(text(res, 1), text(sta, 1));
     store_standing_row r = {.competency = cmp <= 0 ? text(res, 1) : text(sta, 1),
                             .since = STORE_NO_TIME};
     if (cmp <= 0) {
@@ -292,10 +290,11 @@ static int history_each(sqlite3_stmt *st, const void *cb, store_cursor *at) {
 }
 
 int store_history_page(store *s, int64_t oid, const char *competency, store_page *page,
-                       int (*row)(void *arg, const store_history_row *r), void *arg,
-                       char *err, size_t errsz) {
+                       int (*row)(void *arg, const store_history_row *r), void *arg, char *err,
+                       size_t errsz) {
   if (bad_page(page, err, errsz)) return STORE_ERROR;
-  sqlite3_stmt *st = store_stmt(s, competency ? STMT_LIST_HISTORY_IN : STMT_LIST_HISTORY, err, errsz);
+  sqlite3_stmt *st =
+      store_stmt(s, competency ? STMT_LIST_HISTORY_IN : STMT_LIST_HISTORY, err, errsz);
   if (!st) return STORE_ERROR;
   store_bind_int(st, ":oid", oid);
   if (competency) store_bind_text(st, ":competency", competency);
@@ -333,8 +332,8 @@ static int alert_each(sqlite3_stmt *st, const void *cb, store_cursor *at) {
 }
 
 int store_alerts_page(store *s, const store_alert_filter *f, store_page *page,
-                      int (*row)(void *arg, const store_alert_list_row *r), void *arg,
-                      char *err, size_t errsz) {
+                      int (*row)(void *arg, const store_alert_list_row *r), void *arg, char *err,
+                      size_t errsz) {
   if (bad_page(page, err, errsz)) return STORE_ERROR;
   enum store_stmt_id id = f->oid         ? STMT_LIST_ORG_ALERTS
                           : f->open_only ? STMT_LIST_ALERTS_OPEN

@@ -92,9 +92,8 @@ typedef struct store_standing_row {
 
 /* Every competency in which organisation `oid` has a level, an error or a state, in
  * competency order (at most two point reads). */
-int store_org_standing(store *s, int64_t oid,
-                       int (*row)(void *arg, const store_standing_row *r), void *arg,
-                       char *err, size_t errsz);
+int store_org_standing(store *s, int64_t oid, int (*row)(void *arg, const store_standing_row *r),
+                       void *arg, char *err, size_t errsz);
 
 typedef struct store_history_row {
   int64_t id, at;
@@ -104,8 +103,8 @@ typedef struct store_history_row {
 /* The lifecycle transitions of organisation `oid` (in `competency`, or NULL: every one),
  * oldest first (by time, then the order they were recorded). */
 int store_history_page(store *s, int64_t oid, const char *competency, store_page *page,
-                       int (*row)(void *arg, const store_history_row *r), void *arg,
-                       char *err, size_t errsz);
+                       int (*row)(void *arg, const store_history_row *r), void *arg, char *err,
+                       size_t errsz);
 
 typedef struct store_alert_filter {
   int64_t oid;            /* 0: every organisation */
@@ -123,7 +122,7 @@ typedef struct store_alert_list_row {
 
 /* Alerts matching `f`, newest first (by id: alerts are raised in time order). */
 int store_alerts_page(store *s, const store_alert_filter *f, store_page *page,
-                      int (*row)(void *arg, const store_alert_list_row *r), void *arg,
-                      char *err, size_t errsz);
+                      int (*row)(void *arg, const store_alert_list_row *r), void *arg, char *err,
+                      size_t errsz);
 
 #endif

@@ -28,7 +28,8 @@ void term_init(term *t, FILE *out) {
 }
 
 const char *term_on(const term *t, int style) {
-  static const char *const sgr[] = {"\033[1m", "\033[2m", "\033[31m", "\033[32m", "\033[33m", "\033[36m"};
+  static const char *const sgr[] = {"\033[1m",  "\033[2m",  "\033[31m",
+                                    "\033[32m", "\033[33m", "\033[36m"};
   return t->colour && style >= 0 && style < (int)(sizeof sgr / sizeof *sgr) ? sgr[style] : "";
 }
 

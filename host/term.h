@@ -45,7 +45,6 @@ void term_wrap(const term *t, int col, int hang, const char *text);
 #define TERM_GLUE "\x1f"
 #define TERM_GLUE_CHAR '\x1f'
 
-
 /* A number for people: thousands separated by commas, at most two decimals, trailing
  * zeros dropped ("43,500", "12.5", "-3"). Returns buf. */
 #define TERM_NUMBER_BUFSZ 48

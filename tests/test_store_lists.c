@@ -19,11 +19,11 @@ static store *fresh(const char **path) {
 }
 
 /* Organisations 1..7, in this order. */
-static const char *const org_keys[] = {"contoso", "fabrikam", "northwind", "adatum",
+static const char *const org_keys[] = {"contoso",  "fabrikam",   "northwind", "adatum",
                                        "tailspin", "contoso-eu", "cafe"};
-static const char *const org_names[] = {"Contoso Ltd", "Fabrikam Inc", "Northwind Traders",
-                                        "Adatum Corporation", "Tailspin Toys",
-                                        "Contoso Europe", "Café \"Olé\""};
+static const char *const org_names[] = {"Contoso Ltd",        "Fabrikam Inc",  "Northwind Traders",
+                                        "Adatum Corporation", "Tailspin Toys", "Contoso Europe",
+                                        "Café \"Olé\""};
 
 static int put_orgs(store *s, void *arg, char *e, size_t n) {
   store_write_begin(s);
@@ -51,8 +51,10 @@ static int rename_org(store *s, void *arg, char *e, size_t n) {
 static int put_standings(store *s, void *arg, char *e, size_t n) {
   int rec, rc = 0;
   store_result_rec r[] = {
-      {1, "cloud-platform", "v", "silver", NULL}, {1, "devops", "v", "gold", NULL},
-      {2, "cloud-platform", "v", "gold", NULL},   {3, "cloud-platform", "v", "silver", NULL},
+      {1, "cloud-platform", "v", "silver", NULL},
+      {1, "devops", "v", "gold", NULL},
+      {2, "cloud-platform", "v", "gold", NULL},
+      {3, "cloud-platform", "v", "silver", NULL},
       {4, "security", "v", NULL, "policies/security.lua:3: failed to run: boom"},
       {6, "cloud-platform", "v", "silver", NULL},
   };
@@ -73,9 +75,14 @@ static int put_standings(store *s, void *arg, char *e, size_t n) {
   for (size_t i = 0; i < sizeof st / sizeof *st && !rc; i++)
     rc = store_status_put(s, st[i].oid, st[i].competency, st[i].state, st[i].at, "why", &rec, e, n);
   int raised;
-  if (!rc) rc = store_alert_raise(s, 1, "cloud-platform", "renewal_at_risk", "msg", "ben left", 300, &raised, e, n);
-  if (!rc) rc = store_alert_raise(s, 3, "cloud-platform", "renewal_at_risk", "msg", "AZ-104 expired", 130, &raised, e, n);
-  if (!rc) rc = store_alert_raise(s, 1, "devops", "renewal_at_risk", "msg", "cy left", 310, &raised, e, n);
+  if (!rc)
+    rc = store_alert_raise(s, 1, "cloud-platform", "renewal_at_risk", "msg", "ben left", 300,
+                           &raised, e, n);
+  if (!rc)
+    rc = store_alert_raise(s, 3, "cloud-platform", "renewal_at_risk", "msg", "AZ-104 expired", 130,
+                           &raised, e, n);
+  if (!rc)
+    rc = store_alert_raise(s, 1, "devops", "renewal_at_risk", "msg", "cy left", 310, &raised, e, n);
   int cleared;
   if (!rc) rc = store_alert_clear(s, 1, 320, "met again", &cleared, e, n); /* contoso's first */
   return rc;
@@ -140,15 +147,15 @@ static void searches_words_of_the_id_and_name(void) {
   store *s = setup(&p);
   collect c;
   CHECK_STR(search(s, "cont", &c), "contoso,contoso-eu");
-  CHECK_STR(search(s, "trad", &c), "northwind");     /* a word of the name */
-  CHECK_STR(search(s, "TAILSPIN", &c), "tailspin");  /* case */
+  CHECK_STR(search(s, "trad", &c), "northwind");        /* a word of the name */
+  CHECK_STR(search(s, "TAILSPIN", &c), "tailspin");     /* case */
   CHECK_STR(search(s, "contoso eu", &c), "contoso-eu"); /* every word */
   CHECK_STR(search(s, "contoso-e", &c), "contoso-eu");  /* split like the id */
   CHECK_STR(search(s, "  ltd  ", &c), "contoso");
-  CHECK_STR(search(s, "cafe ole", &c), "cafe");      /* accents */
-  CHECK_STR(search(s, "\"Olé\"", &c), "cafe");       /* quotes are text, not syntax */
-  CHECK_STR(search(s, "ind", &c), "");               /* prefixes, not substrings */
-  CHECK_STR(search(s, "-- *", &c), "");              /* no word: nothing */
+  CHECK_STR(search(s, "cafe ole", &c), "cafe"); /* accents */
+  CHECK_STR(search(s, "\"Olé\"", &c), "cafe");  /* quotes are text, not syntax */
+  CHECK_STR(search(s, "ind", &c), "");          /* prefixes, not substrings */
+  CHECK_STR(search(s, "-- *", &c), "");         /* no word: nothing */
   CHECK_STR(search(s, "", &c), "contoso,fabrikam,northwind,adatum,tailspin,contoso-eu,cafe");
   /* Renaming re-indexes the name. */
   struct rename r = {"fabrikam", "Fourth Coffee"};
@@ -165,8 +172,8 @@ static void searches_words_of_the_id_and_name(void) {
   testdb_remove(p);
 }
 
-static const char *filtered(store *s, const char *competency, const char *level,
-                            const char *state, collect *c) {
+static const char *filtered(store *s, const char *competency, const char *level, const char *state,
+                            collect *c) {
   store_page page = {.limit = 50};
   return orgs(s, (store_org_filter){.competency = competency, .level = level, .state = state},
               &page, c);
@@ -198,23 +205,32 @@ static void filters_by_competency_level_and_state(void) {
             "unknown state \"none\" (qualified, active, at_risk or expired)");
   /* With a search, the same filters. */
   store_page page = {.limit = 50};
-  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "at_risk"}, &page, &c), "contoso");
-  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .competency = "cloud-platform"}, &page, &c),
-            "contoso,contoso-eu");
-  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .level = "gold", .state = "at_risk"}, &page, &c),
+  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "at_risk"}, &page, &c),
             "contoso");
-  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .competency = "cloud-platform",
-                                       .level = "gold"}, &page, &c), "");
-  CHECK_STR(orgs(s, (store_org_filter){.search = "t", .competency = "devops"}, &page, &c), "tailspin");
+  CHECK_STR(
+      orgs(s, (store_org_filter){.search = "contoso", .competency = "cloud-platform"}, &page, &c),
+      "contoso,contoso-eu");
+  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .level = "gold", .state = "at_risk"},
+                 &page, &c),
+            "contoso");
+  CHECK_STR(
+      orgs(s,
+           (store_org_filter){.search = "contoso", .competency = "cloud-platform", .level = "gold"},
+           &page, &c),
+      "");
+  CHECK_STR(orgs(s, (store_org_filter){.search = "t", .competency = "devops"}, &page, &c),
+            "tailspin");
   /* Pages of a filter. */
   page = (store_page){.limit = 1};
   CHECK_STR(orgs(s, (store_org_filter){.state = "at_risk"}, &page, &c), "contoso+");
   page.after = page.next;
   CHECK_STR(orgs(s, (store_org_filter){.state = "at_risk"}, &page, &c), "northwind");
   page = (store_page){.limit = 2};
-  CHECK_STR(orgs(s, (store_org_filter){.competency = "cloud-platform"}, &page, &c), "contoso,fabrikam+");
+  CHECK_STR(orgs(s, (store_org_filter){.competency = "cloud-platform"}, &page, &c),
+            "contoso,fabrikam+");
   page.after = page.next;
-  CHECK_STR(orgs(s, (store_org_filter){.competency = "cloud-platform"}, &page, &c), "northwind,contoso-eu");
+  CHECK_STR(orgs(s, (store_org_filter){.competency = "cloud-platform"}, &page, &c),
+            "northwind,contoso-eu");
   store_close(s);
   testdb_remove(p);
 }
@@ -271,8 +287,8 @@ static void merges_levels_and_states_into_a_standing(void) {
   store *s = setup(&p);
   collect c;
   CHECK_STR(standing(s, 1, &c), "cloud-platform:silver/-/at_risk/300;devops:gold/-/at_risk/310;");
-  CHECK_STR(standing(s, 4, &c), "security:-/error/-/-1;");      /* an error, no state */
-  CHECK_STR(standing(s, 5, &c), "devops:-/-/expired/150;");     /* none is left out */
+  CHECK_STR(standing(s, 4, &c), "security:-/error/-/-1;");  /* an error, no state */
+  CHECK_STR(standing(s, 5, &c), "devops:-/-/expired/150;"); /* none is left out */
   CHECK_STR(standing(s, 7, &c), "");
   store_close(s);
   testdb_remove(p);
@@ -348,14 +364,16 @@ static void lists_alerts_newest_first(void) {
             "3 contoso devops cy left;1 contoso cloud-platform ben left (cleared);");
   CHECK_STR(alerts(s, (store_alert_filter){.oid = 1, .open_only = 1}, &page, &c),
             "3 contoso devops cy left;");
-  CHECK_STR(alerts(s, (store_alert_filter){.competency = "cloud-platform"}, &page, &c),
-            "2 northwind cloud-platform AZ-104 expired;1 contoso cloud-platform ben left (cleared);");
+  CHECK_STR(
+      alerts(s, (store_alert_filter){.competency = "cloud-platform"}, &page, &c),
+      "2 northwind cloud-platform AZ-104 expired;1 contoso cloud-platform ben left (cleared);");
   CHECK_STR(alerts(s, (store_alert_filter){.oid = 2}, &page, &c), "");
   page = (store_page){.limit = 2};
   CHECK_STR(alerts(s, (store_alert_filter){0}, &page, &c),
             "3 contoso devops cy left;2 northwind cloud-platform AZ-104 expired;+");
   page.after = page.next;
-  CHECK_STR(alerts(s, (store_alert_filter){0}, &page, &c), "1 contoso cloud-platform ben left (cleared);");
+  CHECK_STR(alerts(s, (store_alert_filter){0}, &page, &c),
+            "1 contoso cloud-platform ben left (cleared);");
   store_close(s);
   testdb_remove(p);
 }
