@@ -66,18 +66,12 @@ struct store_facts_sink;
   X(LIST_ORGS_LEVEL, STORE_LIST_ORG_COLS "result d INDEXED BY result_level CROSS JOIN org o "   \
                      "ON o.oid = d.oid WHERE d.level = :level AND d.oid > :after "              \
                      "GROUP BY d.oid ORDER BY d.oid LIMIT :limit")                              \
-  X(LIST_COUNT_ORGS, "SELECT count(*) FROM org")                                                \
-  X(LIST_COUNT_STATES_IN, "SELECT state, count(*) FROM status INDEXED BY "                      \
-                          "status_competency_state WHERE competency = :competency "             \
-                          "GROUP BY state")                                                     \
-  X(LIST_COUNT_LEVELS_IN, "SELECT level, count(*) FROM result INDEXED BY "                      \
-                          "result_competency_level WHERE competency = :competency "             \
-                          "AND level IS NOT NULL GROUP BY level")                               \
-  /* In any competency: organisation x competency pairs, not organisations. */               \
-  X(LIST_COUNT_STATES, "SELECT state, count(*) FROM status INDEXED BY status_state "            \
-                       "GROUP BY state")                                                        \
-  X(LIST_COUNT_LEVELS, "SELECT level, count(*) FROM result INDEXED BY result_level "            \
-                       "WHERE level IS NOT NULL GROUP BY level")                                \
+  /* Counts kept by triggers (migration 7). */                                                \
+  X(LIST_COUNT_ORGS, "SELECT value FROM meta WHERE key = 'orgs'")                               \
+  X(LIST_COUNT_STATES, "SELECT state, n FROM state_count")                                      \
+  X(LIST_COUNT_STATES_IN, "SELECT state, n FROM state_count WHERE competency = :competency")    \
+  X(LIST_COUNT_LEVELS, "SELECT level, n FROM level_count")                                      \
+  X(LIST_COUNT_LEVELS_IN, "SELECT level, n FROM level_count WHERE competency = :competency")    \
   X(LIST_HISTORY, "SELECT id, at, competency, state, cause FROM status_history "                \
                   "INDEXED BY status_history_time WHERE oid = :oid AND (at, id) > (:at, :id) "  \
                   "ORDER BY at, id LIMIT :limit")                                               \

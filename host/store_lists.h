@@ -65,8 +65,8 @@ int store_orgs_page(store *s, const store_org_filter *f, store_page *page,
 /* How many organisations are in each state and at each level of `competency`, as last
  * evaluated; `orgs` is every organisation (the rest are at state none). With competency
  * NULL, the counts are of organisation x competency pairs (an organisation at risk in two
- * competencies counts twice). Each count steps through its index range: about 40 ns per
- * row counted (docs/performance.md). */
+ * competencies counts twice). Read from counts the store keeps as it writes (a few rows,
+ * whatever the number of organisations). */
 typedef struct store_org_counts {
   int64_t orgs;
   int64_t qualified, active, at_risk, expired;

@@ -268,6 +268,61 @@ static void counts_states_and_levels(void) {
   testdb_remove(p);
 }
 
+static int change_standings(store *s, void *arg, char *e, size_t n) {
+  int rec, rc = 0;
+  store_result_rec r[] = {
+      {1, "cloud-platform", "v", "gold", NULL},  /* silver -> gold */
+      {2, "cloud-platform", "v", NULL, NULL},    /* gold -> none: the row goes */
+      {3, "cloud-platform", "v", NULL, "boom"},  /* silver -> an error */
+      {5, "devops", "v", "silver", NULL},        /* a new one */
+  };
+  for (size_t i = 0; i < sizeof r / sizeof *r && !rc; i++) rc = store_result_put(s, &r[i], e, n);
+  if (!rc) rc = store_status_put(s, 1, "cloud-platform", "active", 400, "met", &rec, e, n);
+  if (!rc) rc = store_status_put(s, 2, "cloud-platform", "none", 400, "gone", &rec, e, n);
+  if (!rc) rc = store_status_put(s, 7, "security", "qualified", 400, "new", &rec, e, n);
+  if (!rc) rc = store_results_prune(s, 6, 6, "w", e, n); /* contoso-eu's, by another set */
+  if (!rc) {
+    store_write_begin(s);
+    rc = store_org_put(s, "litware", (store_opt_text){1, "Litware Inc"}, e, n);
+    int64_t changed;
+    if (!rc) rc = store_write_finish(s, &changed, e, n);
+  }
+  return rc;
+}
+
+static int64_t query_int(store *s, const char *sql) {
+  sqlite3_stmt *st;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* The counts the triggers keep are the counts of the rows, after every kind of write an
+ * evaluation or an import makes. */
+static void keeps_counts_through_every_change(void) {
+  const char *p;
+  store *s = setup(&p);
+  CHECK(store_tx(s, change_standings, NULL, err, sizeof err) == STORE_OK);
+  store_org_counts n;
+  CHECK(store_org_counts_get(s, "cloud-platform", &n, err, sizeof err) == STORE_OK);
+  CHECK(n.orgs == 8 && n.qualified == 1 && n.active == 1 && n.at_risk == 1 && n.expired == 0);
+  CHECK(n.silver == 0 && n.gold == 1);
+  CHECK(store_org_counts_get(s, NULL, &n, err, sizeof err) == STORE_OK);
+  CHECK(n.qualified == 2 && n.active == 1 && n.at_risk == 2 && n.expired == 1);
+  CHECK(n.silver == 1 && n.gold == 2);
+  CHECK(query_int(s, "SELECT count(*) FROM (SELECT competency, state, count(*) AS n FROM status "
+                     "GROUP BY competency, state EXCEPT SELECT * FROM state_count)") == 0);
+  CHECK(query_int(s, "SELECT count(*) FROM (SELECT competency, level, count(*) AS n FROM result "
+                     "WHERE level IS NOT NULL GROUP BY competency, level "
+                     "EXCEPT SELECT * FROM level_count WHERE n > 0)") == 0);
+  CHECK(query_int(s, "SELECT count(*) FROM level_count WHERE n > 0") ==
+        query_int(s, "SELECT count(DISTINCT competency || level) FROM result WHERE level IS NOT NULL"));
+  store_close(s);
+  testdb_remove(p);
+}
+
 static int add_standing(void *arg, const store_standing_row *r) {
   collect *c = arg;
   size_t n = strlen(c->buf);
@@ -401,6 +456,7 @@ int main(void) {
   RUN(filters_by_competency_level_and_state);
   RUN(lists_stay_right_after_analyze);
   RUN(counts_states_and_levels);
+  RUN(keeps_counts_through_every_change);
   RUN(merges_levels_and_states_into_a_standing);
   RUN(reads_history_in_time_order);
   RUN(lists_alerts_newest_first);
