@@ -104,7 +104,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     jsonw_obj_end(&o.w);
     fprintf(ctx->out, "%s\n", o.w.buf);
   } else if (!o.n) {
-    fprintf(ctx->out, "  (no transition recorded: every competency at none)\n");
+    fprintf(ctx->out, "  (no transition recorded)\n");
   }
   jsonw_free(&o.w);
   term_line_free(&o.l);

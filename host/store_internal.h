@@ -56,25 +56,25 @@ struct store_facts_sink;
                         "CROSS JOIN org o ON o.oid = d.oid WHERE d.competency = :competency "   \
                         "AND d.state = :state AND d.oid > :after AND " STORE_LIST_LEVEL_OF_D    \
                         " ORDER BY d.oid LIMIT :limit")                                         \
-  /* In any competency: an organisation in that state in two competencies once. */          \
-  X(LIST_ORGS_STATE, STORE_LIST_ORG_COLS "status d INDEXED BY status_state CROSS JOIN org o "   \
-                     "ON o.oid = d.oid WHERE d.state = :state AND d.oid > :after AND "          \
-                     STORE_LIST_LEVEL_OF_D " GROUP BY d.oid ORDER BY d.oid LIMIT :limit")      \
   X(LIST_ORGS_LEVEL_IN, STORE_LIST_ORG_COLS "result d INDEXED BY result_competency_level "      \
                         "CROSS JOIN org o ON o.oid = d.oid WHERE d.competency = :competency "   \
                         "AND d.level = :level AND d.oid > :after ORDER BY d.oid LIMIT :limit")  \
-  X(LIST_ORGS_LEVEL, STORE_LIST_ORG_COLS "result d INDEXED BY result_level CROSS JOIN org o "   \
-                     "ON o.oid = d.oid WHERE d.level = :level AND d.oid > :after "              \
-                     "GROUP BY d.oid ORDER BY d.oid LIMIT :limit")                              \
+  X(LIST_ORG, "SELECT oid, key, name FROM org WHERE oid = :oid")                              \
   /* Counts kept by triggers (migration 7). */                                                \
   X(LIST_COUNT_ORGS, "SELECT value FROM meta WHERE key = 'orgs'")                               \
   X(LIST_COUNT_STATES, "SELECT state, n FROM state_count")                                      \
   X(LIST_COUNT_STATES_IN, "SELECT state, n FROM state_count WHERE competency = :competency")    \
   X(LIST_COUNT_LEVELS, "SELECT level, n FROM level_count")                                      \
   X(LIST_COUNT_LEVELS_IN, "SELECT level, n FROM level_count WHERE competency = :competency")    \
-  X(LIST_HISTORY, "SELECT id, at, competency, state, cause FROM status_history "                \
-                  "INDEXED BY status_history_time WHERE oid = :oid AND (at, id) > (:at, :id) "  \
-                  "ORDER BY at, id LIMIT :limit")                                               \
+  /* The competencies with some organisation in a state, or at a level. */                    \
+  X(LIST_STATE_COMPETENCIES, "SELECT competency FROM state_count WHERE state = :state AND n > 0") \
+  X(LIST_LEVEL_COMPETENCIES, "SELECT competency FROM level_count WHERE level = :level AND n > 0") \
+  /* Across competencies: the (time, id) of the organisation's rows (a covering read of its \
+   * index prefix), sorted by the reader, then each row of the page by id. */                  \
+  X(LIST_HISTORY_KEYS, "SELECT at, id FROM status_history INDEXED BY status_history_org "       \
+                       "WHERE oid = :oid")                                                      \
+  X(LIST_HISTORY_ROW, "SELECT id, at, competency, state, cause FROM status_history "            \
+                      "WHERE id = :id")                                                         \
   X(LIST_HISTORY_IN, "SELECT id, at, competency, state, cause FROM status_history "             \
                      "INDEXED BY status_history_org WHERE oid = :oid AND competency = :competency " \
                      "AND (at, id) > (:at, :id) ORDER BY at, id LIMIT :limit")                  \

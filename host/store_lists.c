@@ -5,10 +5,12 @@
  * Which statement serves a page of organisations is chosen here from the filters, so that
  * the most selective index drives it: a search drives by the full-text index, a state by
  * a status index, a level by a result index; the other filters are checked per row found.
- * Every statement reads LIMIT + 1 rows: the extra row only says that more follow. */
+ * A state or level in any competency merges a page of each competency. Every statement
+ * reads LIMIT + 1 rows: the extra row only says that more follow. */
 #include "store_lists.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_internal.h"
@@ -123,6 +125,112 @@ static int blank(const char *v) {
   return 1;
 }
 
+/* Steps a page statement already bound, keeping the oids (its first column) it gives. */
+static int collect_oids(store *s, sqlite3_stmt *st, int64_t *oids, int *n, int max, char *err,
+                        size_t errsz) {
+  int rc;
+  while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    oids[(*n)++] = sqlite3_column_int64(st, 0);
+  if (*n < max && rc != SQLITE_DONE) return store_fail(s, st, "listing organisations", err, errsz);
+  sqlite3_reset(st);
+  return STORE_OK;
+}
+
+static int cmp_oid(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* A state or a level in any competency: the page of each competency that has some
+ * organisation in that state (or at that level), merged. The first LIMIT + 1 distinct
+ * organisations of the union are among the first LIMIT + 1 of each competency, so each
+ * competency's page is read with LIMIT + 1 and the rest is sorting a few hundred oids:
+ * one index seek per competency instead of an index per state and per level that every
+ * sweep would have to write. */
+static int any_competency_page(store *s, const store_org_filter *f, store_page *page,
+                               int (*row)(void *arg, const store_org_row *r), void *arg, char *err,
+                               size_t errsz) {
+  sqlite3_stmt *cs = store_stmt(
+      s, f->state ? STMT_LIST_STATE_COMPETENCIES : STMT_LIST_LEVEL_COMPETENCIES, err, errsz);
+  if (!cs) return STORE_ERROR;
+  if (f->state)
+    store_bind_text(cs, ":state", f->state);
+  else
+    store_bind_text(cs, ":level", f->level);
+  char **names = NULL;
+  int64_t *oids = NULL;
+  int ncomp = 0, cap = 0, rc;
+  while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
+    if (ncomp == cap) {
+      cap = cap ? 2 * cap : 16;
+      char **more = realloc(names, (size_t)cap * sizeof *names);
+      if (!more) break;
+      names = more;
+    }
+    if (!(names[ncomp] = strdup(text(cs, 0)))) break;
+    ncomp++;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    rc = store_fail(s, cs, "listing organisations", err, errsz);
+    goto done;
+  }
+  int per = page->limit + 1;
+  if (rc == SQLITE_ROW || (ncomp && !(oids = malloc((size_t)ncomp * (size_t)per * sizeof *oids)))) {
+    snprintf(err, errsz, "listing organisations: out of memory");
+    rc = STORE_ERROR;
+    goto done;
+  }
+  int n = 0;
+  rc = STORE_OK;
+  for (int i = 0; i < ncomp && !rc; i++) {
+    sqlite3_stmt *st =
+        store_stmt(s, f->state ? STMT_LIST_ORGS_STATE_IN : STMT_LIST_ORGS_LEVEL_IN, err, errsz);
+    if (!st) {
+      rc = STORE_ERROR;
+      break;
+    }
+    store_bind_text(st, ":competency", names[i]);
+    if (f->state) store_bind_text(st, ":state", f->state);
+    store_bind_text(st, ":level", f->level);
+    store_bind_int(st, ":after", page->after.k1);
+    store_bind_int(st, ":limit", per);
+    int before = n;
+    rc = collect_oids(s, st, oids, &n, before + per, err, errsz);
+  }
+  if (rc) goto done;
+  qsort(oids, (size_t)n, sizeof *oids, cmp_oid);
+  int distinct = 0;
+  for (int i = 0; i < n; i++)
+    if (!distinct || oids[distinct - 1] != oids[i]) oids[distinct++] = oids[i];
+  page->rows = 0;
+  page->more = distinct > page->limit;
+  page->next = (store_cursor){0, 0};
+  for (int i = 0; i < distinct && i < page->limit && !rc; i++) {
+    sqlite3_stmt *st = store_stmt(s, STMT_LIST_ORG, err, errsz);
+    if (!st) {
+      rc = STORE_ERROR;
+      break;
+    }
+    store_bind_int(st, ":oid", oids[i]);
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+      rc = store_fail(s, st, "listing organisations", err, errsz);
+      break;
+    }
+    store_org_row r = {.oid = oids[i], .key = text(st, 1), .name = text_or_null(st, 2)};
+    rc = row(arg, &r);
+    sqlite3_reset(st);
+    if (!rc) page->rows++;
+  }
+  if (rc) page->more = 0;
+  if (page->more) page->next = (store_cursor){oids[page->limit - 1], 0};
+done:
+  sqlite3_reset(cs);
+  for (int i = 0; i < ncomp; i++) free(names[i]);
+  free(names);
+  free(oids);
+  return rc;
+}
+
 int store_orgs_page(store *s, const store_org_filter *f, store_page *page,
                     int (*row)(void *arg, const store_org_row *r), void *arg, char *err,
                     size_t errsz) {
@@ -142,6 +250,8 @@ int store_orgs_page(store *s, const store_org_filter *f, store_page *page,
     page->next = (store_cursor){0, 0};
     return STORE_OK;
   }
+  if (!search && !f->competency && (f->state || f->level))
+    return any_competency_page(s, f, page, row, arg, err, errsz);
   /* The driving filter, and which of the others the statement checks per row. */
   enum store_stmt_id id;
   int bind_c = f->competency != NULL, bind_s = 0, bind_l = 0;
@@ -149,10 +259,10 @@ int store_orgs_page(store *s, const store_org_filter *f, store_page *page,
     id = STMT_LIST_ORGS_SEARCH;
     bind_c = bind_s = bind_l = 1;
   } else if (f->state) {
-    id = f->competency ? STMT_LIST_ORGS_STATE_IN : STMT_LIST_ORGS_STATE;
+    id = STMT_LIST_ORGS_STATE_IN;
     bind_s = bind_l = 1;
   } else if (f->level) {
-    id = f->competency ? STMT_LIST_ORGS_LEVEL_IN : STMT_LIST_ORGS_LEVEL;
+    id = STMT_LIST_ORGS_LEVEL_IN;
     bind_l = 1;
   } else {
     id = f->competency ? STMT_LIST_ORGS_IN : STMT_LIST_ORGS;
@@ -210,8 +320,9 @@ int store_org_counts_get(store *s, const char *competency, store_org_counts *out
   sqlite3_reset(st);
   /* The counts the triggers of migration 7 keep: a few rows, summed across competencies
    * for all of them. */
-  const enum store_stmt_id ids[2] = {competency ? STMT_LIST_COUNT_STATES_IN : STMT_LIST_COUNT_STATES,
-                                     competency ? STMT_LIST_COUNT_LEVELS_IN : STMT_LIST_COUNT_LEVELS};
+  const enum store_stmt_id ids[2] = {
+      competency ? STMT_LIST_COUNT_STATES_IN : STMT_LIST_COUNT_STATES,
+      competency ? STMT_LIST_COUNT_LEVELS_IN : STMT_LIST_COUNT_LEVELS};
   for (int k = 0; k < 2; k++) {
     if (!(st = store_stmt(s, ids[k], err, errsz))) return STORE_ERROR;
     if (competency) store_bind_text(st, ":competency", competency);
@@ -288,21 +399,89 @@ static int history_each(sqlite3_stmt *st, const void *cb, store_cursor *at) {
   return c->fn(c->arg, &r);
 }
 
+typedef struct history_key {
+  int64_t at, id;
+} history_key;
+
+static int cmp_history_key(const void *a, const void *b) {
+  const history_key *x = a, *y = b;
+  return x->at != y->at ? (x->at < y->at ? -1 : 1) : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/* Every competency: the organisation's transitions are a few rows in its index prefix,
+ * one run per competency; their keys are sorted here and the page's rows read by id (an
+ * index in time order would cost every sweep another write per transition). */
+static int history_all(store *s, int64_t oid, store_page *page, const history_cb *cb,
+                       int64_t after_at, int64_t after_id, char *err, size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, STMT_LIST_HISTORY_KEYS, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  history_key *keys = NULL;
+  size_t n = 0, cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    history_key k = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+    if (k.at < after_at || (k.at == after_at && k.id <= after_id)) continue;
+    if (n == cap) {
+      cap = cap ? 2 * cap : 64;
+      history_key *more = realloc(keys, cap * sizeof *keys);
+      if (!more) break;
+      keys = more;
+    }
+    keys[n++] = k;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    rc = store_fail(s, st, "reading the status history", err, errsz);
+  else if (rc == SQLITE_ROW)
+    rc = (snprintf(err, errsz, "reading the status history: out of memory"), STORE_ERROR);
+  else
+    rc = STORE_OK;
+  sqlite3_reset(st);
+  if (rc) {
+    free(keys);
+    return rc;
+  }
+  qsort(keys, n, sizeof *keys, cmp_history_key);
+  page->rows = 0;
+  page->more = n > (size_t)page->limit;
+  for (size_t i = 0; i < n && i < (size_t)page->limit && !rc; i++) {
+    if (!(st = store_stmt(s, STMT_LIST_HISTORY_ROW, err, errsz))) {
+      rc = STORE_ERROR;
+      break;
+    }
+    store_bind_int(st, ":id", keys[i].id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+      rc = store_fail(s, st, "reading the status history", err, errsz);
+      break;
+    }
+    store_cursor at;
+    rc = history_each(st, cb, &at);
+    sqlite3_reset(st);
+    if (!rc) page->rows++;
+  }
+  if (rc) page->more = 0;
+  page->next = page->more ? (store_cursor){keys[page->limit - 1].at, keys[page->limit - 1].id}
+                          : (store_cursor){0, 0};
+  free(keys);
+  return rc;
+}
+
 int store_history_page(store *s, int64_t oid, const char *competency, store_page *page,
                        int (*row)(void *arg, const store_history_row *r), void *arg, char *err,
                        size_t errsz) {
   if (bad_page(page, err, errsz)) return STORE_ERROR;
-  sqlite3_stmt *st =
-      store_stmt(s, competency ? STMT_LIST_HISTORY_IN : STMT_LIST_HISTORY, err, errsz);
-  if (!st) return STORE_ERROR;
-  store_bind_int(st, ":oid", oid);
-  if (competency) store_bind_text(st, ":competency", competency);
   /* ids start at 1: id 0 marks the start, before any time */
   int start = page->after.k2 == 0;
-  store_bind_int(st, ":at", start ? INT64_MIN : page->after.k1);
-  store_bind_int(st, ":id", start ? 0 : page->after.k2);
-  store_bind_int(st, ":limit", page->limit + 1);
+  int64_t after_at = start ? INT64_MIN : page->after.k1, after_id = start ? 0 : page->after.k2;
   history_cb cb = {row, arg};
+  if (!competency) return history_all(s, oid, page, &cb, after_at, after_id, err, errsz);
+  sqlite3_stmt *st = store_stmt(s, STMT_LIST_HISTORY_IN, err, errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":oid", oid);
+  store_bind_text(st, ":competency", competency);
+  store_bind_int(st, ":at", after_at);
+  store_bind_int(st, ":id", after_id);
+  store_bind_int(st, ":limit", page->limit + 1);
   return run_page(s, st, page, history_each, &cb, "reading the status history", err, errsz);
 }
 

@@ -217,28 +217,25 @@ static const char *const migrations[] = {
     "  facts BLOB NOT NULL);",
 
     /* 7: lists for people and the dashboard (store_lists.c; docs/store.md, "Lists"). Each
-     * index drives one kind of page in organisation order, so a page is one index seek
+     * index drives one kind of page in organisation order, so a page is an index seek
      * and LIMIT rows whatever the page's number; `status` and `result` are WITHOUT ROWID
      * tables keyed (oid, competency), so their indexes end in oid anyway. */
-    /* Organisations in a state of one competency, and the counts per state. */
+    /* Organisations in a state of a competency; at a level of a competency. (Of any
+     * competency: a page of each competency, merged; an index per state and per level
+     * would cost every first sweep another index write per row.) */
     "CREATE INDEX status_competency_state ON status(competency, state, oid);"
-    /* ... in a state of any competency. */
-    "CREATE INDEX status_state ON status(state, oid);"
-    /* Organisations at a level of one competency, and the counts per level; of any. */
     "CREATE INDEX result_competency_level ON result(competency, level, oid);"
-    "CREATE INDEX result_level ON result(level, oid);"
-    /* An organisation's history across competencies in time order (status_history_org
-     * serves one competency). */
-    "CREATE INDEX status_history_time ON status_history(oid, at);"
     /* Alerts newest first: of one organisation (oid, then the rowid id); open ones of
      * every organisation (the few not cleared, without reading the cleared). */
     "CREATE INDEX alert_org_id ON alert(oid);"
     "CREATE INDEX alert_open_id ON alert(id) WHERE cleared IS NULL;"
     /* Search by the words of an organisation's id and name: a full-text index (FTS5) kept
      * by triggers in the same transaction as `org`, with prefix indexes so that a one- to
-     * three-letter prefix reads one list instead of merging every word it begins. */
+     * three-letter prefix reads one list instead of merging every word it begins; no
+     * column sizes (they serve ranking, which lists do not do). */
     "CREATE VIRTUAL TABLE org_search USING fts5(key, name, content = 'org', "
-    "  content_rowid = 'oid', tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');"
+    "  content_rowid = 'oid', tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3',"
+    "  columnsize = 0);"
     "CREATE TRIGGER org_search_insert AFTER INSERT ON org BEGIN"
     "  INSERT INTO org_search(rowid, key, name) VALUES (new.oid, new.key, new.name);"
     "END;"
