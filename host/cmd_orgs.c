@@ -27,6 +27,8 @@ typedef struct orgs_page {
   int n;
 } orgs_page;
 
+enum { KEEP_NOMEM = 1 }; /* what keep() returns when out of memory */
+
 static int keep(void *arg, const store_org_row *r) {
   orgs_page *p = arg;
   org_item *it = &p->items[p->n];
@@ -36,7 +38,7 @@ static int keep(void *arg, const store_org_row *r) {
   if (!it->key || (r->name && !it->name)) {
     free(it->key);
     free(it->name);
-    return STORE_ERROR;
+    return KEEP_NOMEM;
   }
   p->n++;
   return 0;
@@ -178,7 +180,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   rc = p.items ? store_org_counts_get(s, f.competency, &counts, err, sizeof err) : STORE_ERROR;
   if (!rc) rc = store_orgs_page(s, &f, &page, keep, &p, err, sizeof err);
   if (rc) {
-    fprintf(ctx->err, "attain orgs: %s\n", p.items ? err : "out of memory");
+    fprintf(ctx->err, "attain orgs: %s\n", !p.items || rc == KEEP_NOMEM ? "out of memory" : err);
     goto done;
   }
   term t;

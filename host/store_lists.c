@@ -58,6 +58,7 @@ static int run_page(store *s, sqlite3_stmt *st, store_page *page, page_row_fn ea
       sqlite3_reset(st);
       page->more = 0;
       page->next = (store_cursor){0, 0};
+      snprintf(err, errsz, "%s: stopped by the reader", what);
       return r;
     }
     page->rows++;
@@ -219,7 +220,8 @@ static int any_competency_page(store *s, const store_org_filter *f, store_page *
     store_org_row r = {.oid = oids[i], .key = text(st, 1), .name = text_or_null(st, 2)};
     rc = row(arg, &r);
     sqlite3_reset(st);
-    if (!rc) page->rows++;
+    if (rc) snprintf(err, errsz, "listing organisations: stopped by the reader");
+    else page->rows++;
   }
   if (rc) page->more = 0;
   if (page->more) page->next = (store_cursor){oids[page->limit - 1], 0};
@@ -457,7 +459,8 @@ static int history_all(store *s, int64_t oid, store_page *page, const history_cb
     store_cursor at;
     rc = history_each(st, cb, &at);
     sqlite3_reset(st);
-    if (!rc) page->rows++;
+    if (rc) snprintf(err, errsz, "reading the status history: stopped by the reader");
+    else page->rows++;
   }
   if (rc) page->more = 0;
   page->next = page->more ? (store_cursor){keys[page->limit - 1].at, keys[page->limit - 1].id}

@@ -10,7 +10,8 @@
  * driven by one index named in docs/store.md (migration 7) and uses no IN list.
  *
  * Strings handed to a callback are valid only during the call. A callback returning
- * non-zero stops the page with that value (the cursor then says nothing). */
+ * non-zero stops the page with that value and err "...: stopped by the reader" (the cursor
+ * then says nothing). */
 #ifndef ATTAIN_STORE_LISTS_H
 #define ATTAIN_STORE_LISTS_H
 
