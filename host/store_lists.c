@@ -199,7 +199,7 @@ static int any_competency_page(store *s, const store_org_filter *f, store_page *
     rc = collect_oids(s, st, oids, &n, before + per, err, errsz);
   }
   if (rc) goto done;
-  qsort(oids, (size_t)n, sizeof *oids, cmp_oid);
+  if (n) qsort(oids, (size_t)n, sizeof *oids, cmp_oid);
   int distinct = 0;
   for (int i = 0; i < n; i++)
     if (!distinct || oids[distinct - 1] != oids[i]) oids[distinct++] = oids[i];
@@ -443,7 +443,7 @@ static int history_all(store *s, int64_t oid, store_page *page, const history_cb
     free(keys);
     return rc;
   }
-  qsort(keys, n, sizeof *keys, cmp_history_key);
+  if (n) qsort(keys, n, sizeof *keys, cmp_history_key); /* (qsort of NULL is undefined) */
   page->rows = 0;
   page->more = n > (size_t)page->limit;
   for (size_t i = 0; i < n && i < (size_t)page->limit && !rc; i++) {
