@@ -68,6 +68,11 @@ int cli_usage_error(const cli_command *cmd, FILE *to, const char *fmt, ...)
 int cli_duration_arg(const cli_command *cmd, attain_ctx *ctx, const char *option,
                      const char *value, uint64_t *ms);
 
+/* A whole number from `min` to `max` for `option` (`fallback` when value is NULL). Returns
+ * 0, or reports a usage error and returns CLI_EXIT_USAGE. */
+int cli_count_arg(const cli_command *cmd, attain_ctx *ctx, const char *option, const char *value,
+                  int min, int max, int fallback, int *n);
+
 /* The daemon's control socket: `given`, or the database's path plus ".sock". Returns 0,
  * or -1 if the path does not fit a Unix socket address. */
 int cli_socket_path(const char *db, const char *given, char *buf, size_t size);
