@@ -23,6 +23,7 @@
 #include "jsonw.h"
 #include "names.h"
 #include "policy_set.h"
+#include "progress.h"
 #include "term.h"
 
 enum { OPT_AT, OPT_JSON, OPT_COMPETENCY, OPT_VERBOSE };
@@ -50,118 +51,6 @@ static void date(int64_t t, char *buf) {
 static const char *competency_name(const status_state *st, const eval_row *row) {
   const policy_file *f = &st->set->files[row->policy];
   return f->name ? f->name : f->stem;
-}
-
-/* ------------------------------------------------------------------ what a goal lacks */
-
-/* How far a path is from being met: how much of it is done (the mean over its goals of
- * have/need, at most 1 each), and how many goals are short. */
-static void path_distance(const result_path *p, int *short_goals, double *done) {
-  *short_goals = 0;
-  *done = 0;
-  for (int j = 0; j < p->ngoals; j++) {
-    const result_goal *g = &p->goals[j];
-    if (!g->met) ++*short_goals;
-    *done += g->need > 0 ? fmin(fmax(g->have, 0) / g->need, 1.0) : 1.0;
-  }
-  if (p->ngoals) *done /= p->ngoals;
-}
-
-/* The unmet path of `level` closest to being met (the most done, then the fewest goals
- * short, then the first declared), or NULL. Paths in error are not candidates. */
-static const result_path *nearest_path(const result_tree *tree, int level) {
-  const result_path *best = NULL;
-  int best_short = 0;
-  double best_done = 0;
-  for (int i = 0; tree && i < tree->npaths; i++) {
-    const result_path *p = &tree->paths[i];
-    if (p->level != level || p->met || p->error) continue;
-    int n;
-    double done;
-    path_distance(p, &n, &done);
-    if (!best || done > best_done + 1e-9 || (fabs(done - best_done) <= 1e-9 && n < best_short)) {
-      best = p;
-      best_short = n;
-      best_done = done;
-    }
-  }
-  return best;
-}
-
-/* Something of the path is done: worth saying what is left (a competency nothing was
- * done for only shows its row). */
-static int progress(const result_path *p) {
-  for (int j = 0; j < p->ngoals; j++)
-    if (p->goals[j].have > 0) return 1;
-  return 0;
-}
-
-static int any_path_in_error(const result_tree *tree, int level) {
-  for (int i = 0; tree && i < tree->npaths; i++)
-    if (tree->paths[i].level == level && tree->paths[i].error) return 1;
-  return 0;
-}
-
-/* What goal `g` lacks, in words: "1 more certified person in AZ-104/AZ-204", "43,500 more
- * revenue (azure_consumed_revenue, 12 months)". */
-static void goal_lacks(const status_state *st, const result_goal *g, term_line *l) {
-  char n[TERM_NUMBER_BUFSZ], h[TERM_NUMBER_BUFSZ], d[TERM_NUMBER_BUFSZ];
-  double missing = g->need - g->have;
-  term_number(missing, n);
-  const char *metric = g->metric ? names_metric(st->set, g->metric) : NULL;
-  if (g->error) {
-    term_line_printf(l, "%s: error", g->label);
-    return;
-  }
-  switch (g->kind) {
-  case RESULT_GOAL_CERTIFIED:
-  case RESULT_GOAL_ASSESSED: {
-    int one = missing <= 1;
-    term_line_printf(
-        l, "%s" TERM_GLUE "more %s", n,
-        g->kind == RESULT_GOAL_CERTIFIED
-            ? (one ? "certified person" : "certified people")
-            : (one ? "person with a passed assessment" : "people with a passed assessment"));
-    for (int i = 0; i < g->ncodes; i++) term_line_printf(l, "%s%s", i ? "/" : " in ", g->codes[i]);
-    if (!g->ncodes) term_line_printf(l, " (%s)", g->label);
-    return;
-  }
-  case RESULT_GOAL_REVENUE:
-  case RESULT_GOAL_CUSTOMERS:
-  case RESULT_GOAL_USAGE:
-  case RESULT_GOAL_SEATS:
-    if (!metric) break;
-    term_line_printf(l, "%s" TERM_GLUE "more %s (%s", n,
-                     g->kind == RESULT_GOAL_REVENUE     ? "revenue"
-                     : g->kind == RESULT_GOAL_CUSTOMERS ? "new customers"
-                     : g->kind == RESULT_GOAL_USAGE     ? "active usage"
-                                                        : "deployed seats",
-                     metric);
-    if (g->kind == RESULT_GOAL_USAGE)
-      term_line_printf(l, ", %d-month" TERM_GLUE "average)", g->months);
-    else if (g->kind != RESULT_GOAL_SEATS)
-      term_line_printf(l, ", %d" TERM_GLUE "month%s)", g->months, g->months == 1 ? "" : "s");
-    else
-      term_line_printf(l, ", latest" TERM_GLUE "month)");
-    return;
-  case RESULT_GOAL_ALL:
-  case RESULT_GOAL_ANY: term_line_printf(l, "%s" TERM_GLUE "more of: %s", n, g->label); return;
-  default: break;
-  }
-  term_line_printf(l, "%s: %s of %s", g->label, term_number(g->have, h), term_number(g->need, d));
-}
-
-/* "next: gold (path consumption): 1 more ..., 3,000 more ...", "to keep silver (path
- * consumption): ..." */
-static void path_lacks(const status_state *st, const char *lead, const result_path *p,
-                       term_line *l) {
-  term_line_printf(l, "%s %s (path %s): ", lead, result_level_name(p->level), p->id);
-  int k = 0;
-  for (int j = 0; j < p->ngoals; j++) {
-    if (p->goals[j].met) continue;
-    if (k++) term_line_printf(l, ", ");
-    goal_lacks(st, &p->goals[j], l);
-  }
 }
 
 /* ------------------------------------------------------------------ the summary */
@@ -218,10 +107,6 @@ static void summary_row(status_state *st, const eval_row *row, int namew) {
   if (row->frozen) term_line_printf(l, " (kept: a path in error may change it)");
   term_line_flush(l, t, hang);
 
-  /* What comes next: for a membership at risk, what keeps its level; otherwise the next
-   * level up. */
-  int target = row->state == LC_AT_RISK && row->level < row->mlevel ? row->mlevel : row->level + 1;
-  const char *lead = row->state == LC_AT_RISK && row->level < row->mlevel ? "to keep" : "next:";
   if (row->state == LC_AT_RISK && *row->cause) {
     term_line_printf(l, "    why: %s", row->cause);
     term_line_flush(l, t, 9);
@@ -230,20 +115,15 @@ static void summary_row(status_state *st, const eval_row *row, int namew) {
     term_line_printf(l, "    error: %s", row->error);
     term_line_flush(l, t, 11);
   }
-  /* At risk though met now: what fails at renewal is the why, not the next level. */
-  if (target > RESULT_LEVEL_GOLD || (row->state == LC_AT_RISK && row->level >= row->mlevel)) return;
-  const result_path *p = nearest_path(row->tree, target);
-  if (!p && target == RESULT_LEVEL_SILVER) { /* a competency with gold paths only */
-    target = RESULT_LEVEL_GOLD;
-    p = nearest_path(row->tree, target);
-  }
-  if (p && (row->level || row->mlevel || progress(p))) {
+  progress_step next;
+  progress_next(row, &next);
+  if (next.path) {
     term_line_printf(l, "    ");
-    path_lacks(st, lead, p, l);
+    progress_path_lacks(st->set, next.keep ? "to keep" : "next:", next.path, l);
     term_line_flush(l, t, 10);
-  } else if (any_path_in_error(row->tree, target)) {
-    term_line_printf(l, "    %s %s: every path not met is in error (see below)", lead,
-                     result_level_name(target));
+  } else if (next.all_in_error) {
+    term_line_printf(l, "    %s %s: every path not met is in error (see below)",
+                     next.keep ? "to keep" : "next:", result_level_name(next.target));
     term_line_flush(l, t, 10);
   }
 }
