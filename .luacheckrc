@@ -1,4 +1,4 @@
--- luacheck configuration: `luacheck stdlib policies examples/points tests/spec`
+-- luacheck configuration: `luacheck stdlib policies examples tests/spec`
 std = "lua54"
 max_line_length = 120
 
@@ -22,6 +22,7 @@ stds.attain_sandbox = {
 files["stdlib/"] = { std = "attain_sandbox" }
 files["policies/"] = { std = "attain_sandbox" }
 files["examples/points/"] = { std = "attain_sandbox" }
+files["examples/modern-workplace/"] = { std = "attain_sandbox" }
 files["tests/spec/"] = { std = "+busted", max_line_length = 130 }
 -- ---@meta stubs declare functions with empty bodies.
 files["stdlib/meta/"] = { std = "attain_sandbox", ignore = { "212", "241" } }

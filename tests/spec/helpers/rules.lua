@@ -82,6 +82,7 @@ end
 --   spec.codes        optional, per scenario: { earned =, linked =, left =, returned =,
 --                     expired =, moved =, override = } another code than spec.code
 --   spec.holder       what an override stands for, for the names ("an SC-100 holder")
+--   spec.new          optional: the fixture constructor (default fixture.new)
 --
 -- Returns `one_short(fx?, org?)` (defaults: a new fixture, "contoso") and
 -- `assert_counted(r, counted)`, for the policy's own cases.
@@ -91,8 +92,10 @@ function rules.certified_person_rules(spec)
 
   local function code(scenario) return spec.codes and spec.codes[scenario] or spec.code end
 
+  local new = spec.new or fixture.new
+
   local function one_short(fx, org)
-    return spec.one_short(fx or fixture.new(), org or "contoso")
+    return spec.one_short(fx or new(), org or "contoso")
   end
 
   local function assert_counted(r, counted)
