@@ -22,7 +22,7 @@ return a.competency {
       a.assessed { people = 1, codes = { "TA-PRODUCTIVITY" } },
       a.usage { metric = "m365_active_usage", months = 3, at_least = 150 } },
     a.path { id = "seats", level = "gold",
-      a.certified { people = 5, codes = PRODUCTIVITY },
+      a.certified { people = 4, codes = PRODUCTIVITY },
       a.seats { metric = "m365_deployed_seats", at_least = 800 },
       a.usage { metric = "m365_active_usage", months = 3, at_least = 400 } },
   },

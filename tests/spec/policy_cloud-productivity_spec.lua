@@ -14,7 +14,7 @@ scenarios.policy {
       "2 certified people " .. PRODUCTIVITY, "1 person with a passed assessment (TA-PRODUCTIVITY)",
       "active usage m365_active_usage averaged over 3 months ≥ 150" },
     { "gold", "seats",
-      "5 certified people " .. PRODUCTIVITY, "deployed seats m365_deployed_seats (latest month) ≥ 800",
+      "4 certified people " .. PRODUCTIVITY, "deployed seats m365_deployed_seats (latest month) ≥ 800",
       "active usage m365_active_usage averaged over 3 months ≥ 400" },
   },
   counts = { "silver", "seats" },

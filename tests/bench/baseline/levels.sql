@@ -258,7 +258,7 @@ FROM x;
 -- cloud-productivity
 --   silver seats: certified 2 (MS-102, MS-700, MS-203, MD-102) + seats m365_deployed_seats (latest) >= 200
 --   silver usage: certified 2 (MS-102, MS-700, MS-203, MD-102) + assessed 1 (TA-PRODUCTIVITY) + usage m365_active_usage avg 3 m >= 150
---   gold seats: certified 5 (MS-102, MS-700, MS-203, MD-102) + seats m365_deployed_seats (latest) >= 800 + usage m365_active_usage avg 3 m >= 400
+--   gold seats: certified 4 (MS-102, MS-700, MS-203, MD-102) + seats m365_deployed_seats (latest) >= 800 + usage m365_active_usage avg 3 m >= 400
 --   set1 = MS-102, MS-700, MS-203, MD-102
 INSERT INTO bench_baseline (oid, competency, level)
 WITH p AS (
@@ -296,7 +296,7 @@ x AS (
   LEFT JOIN m2 ON m2.oid = g.oid)
 SELECT oid, 'cloud-productivity',
   CASE
-    WHEN (set1 >= 5 AND m365_deployed_seats >= 800 AND m365_active_usage >= 400)
+    WHEN (set1 >= 4 AND m365_deployed_seats >= 800 AND m365_active_usage >= 400)
       THEN 'gold'
     WHEN (set1 >= 2 AND m365_deployed_seats >= 200)
       OR (set1 >= 2 AND ta_productivity >= 1 AND m365_active_usage >= 150)
