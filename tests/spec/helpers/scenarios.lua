@@ -22,7 +22,9 @@
 --
 -- For every path: met at exactly its thresholds (people goals share people where their codes
 -- overlap, so that each has exactly what it needs); not met one short of each goal (one person
--- fewer, one unit of the metric less); for an "any of", met with each alternative. Every
+-- fewer, one unit of the metric less); for an "any of", met with each alternative; a usage
+-- goal one short with a month not reported, a seats goal met with its report a month early
+-- and not met with a reported 0. Every
 -- scenario also carries 1,000,000 in the month just before each window and in the month after
 -- the evaluation's (and, where it reports seats, in the month before the latest), which must
 -- never count; windowed totals put their remainder in the window's first month
@@ -185,9 +187,10 @@ local function copy(s)
     for j, ach in ipairs(p) do q[j] = ach end
     people[i] = q
   end
-  local metrics = {}
+  local metrics, how = {}, {}
   for k, v in pairs(s.metrics) do metrics[k] = v end
-  return { people = people, metrics = metrics }
+  for k, v in pairs(s.how) do how[k] = v end
+  return { people = people, metrics = metrics, how = how }
 end
 
 -- The leaves a scenario for path `p` must meet, with `choice[node]` the alternatives chosen for
@@ -255,7 +258,7 @@ local function fill(s, must, avoid)
 end
 
 local function build(must, avoid)
-  return fill({ people = {}, metrics = {} }, must, avoid)
+  return fill({ people = {}, metrics = {}, how = {} }, must, avoid)
 end
 
 -- `s` one short of leaf `g` and still at every other leaf of `must`: one unit of its metric
@@ -290,6 +293,10 @@ end
 
 -- Adds scenario `s` for `org` to fixture `fx`: the people, each metric, and the values outside
 -- the windows of every metric the competency reads (`reads`: metric -> months, or false for seats).
+-- s.how[metric] reports a metric another way, with the same `have`: "gap" leaves the window's
+-- last month unreported (a windowed total over the months before it), "earlier" reports seats
+-- in the month before the evaluation's and not in it, "zero" reports 0 seats in the
+-- evaluation's month (after a larger report the month before).
 local function apply(fx, org, s, reads)
   fx:org(org)
   for i, p in ipairs(s.people) do
@@ -300,14 +307,19 @@ local function apply(fx, org, s, reads)
   for metric in pairs(reads) do names[#names + 1] = metric end
   table.sort(names)
   for _, metric in ipairs(names) do
-    local months, value = reads[metric], s.metrics[metric] or 0
+    local months, value, how = reads[metric], s.metrics[metric] or 0, s.how[metric]
     if months then
-      if value > 0 then fx:metric_total(org, metric, value, { to = period(AT_MONTH), months = months }) end
+      if how == "gap" then
+        fx:metric_total(org, metric, value, { to = period(AT_MONTH - 1), months = months - 1 })
+      elseif value > 0 then
+        fx:metric_total(org, metric, value, { to = period(AT_MONTH), months = months })
+      end
       fx:metric(org, metric, period(AT_MONTH - months), FAR)
     else
-      if value > 0 then
-        fx:metric(org, metric, period(AT_MONTH - 1), FAR) -- an older, larger report
-        fx:metric(org, metric, period(AT_MONTH), value)
+      local at = how == "earlier" and AT_MONTH - 1 or AT_MONTH
+      if value > 0 or how == "zero" then
+        fx:metric(org, metric, period(at - 1), FAR)       -- an older, larger report
+        fx:metric(org, metric, period(at), value)
       end
       fx:metric(org, metric, period(AT_MONTH + 1), FAR)   -- a report after the evaluation's month
     end
@@ -406,6 +418,22 @@ function scenarios.policy(spec)
         case("is met at exactly its thresholds", met, key, true)
         for _, l in ipairs(must) do
           case("is not met one short of " .. l.label, (short(met, l, must, avoid)), key, false)
+        end
+        -- months not reported: a usage average still divides by the window's months; seats
+        -- are the latest report, also before the evaluation's month, and a reported 0 is one
+        for _, l in ipairs(must) do
+          if l.kind == "usage" and l.months > 1 then
+            local s = short(met, l, must, avoid)
+            s.how[l.metric] = "gap"
+            case("is not met one short of " .. l.label .. " with a month not reported", s, key, false)
+          elseif l.kind == "seats" then
+            local s = copy(met)
+            s.how[l.metric] = "earlier"
+            case("is met with the seats reported the month before the evaluation's", s, key, true)
+            s = copy(met)
+            s.metrics[l.metric], s.how[l.metric] = 0, "zero"
+            case("is not met with 0 seats reported in the evaluation's month", s, key, false)
+          end
         end
         -- each other alternative of an "any of" meets the path too
         local function alternatives(g)
