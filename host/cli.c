@@ -77,6 +77,7 @@ int cli_parse(const cli_command *cmd, attain_ctx *ctx, int argc, char **argv, cl
     if ((inl = match(a, "db"))) {
       slot = &ctx->db;
       arg_name = "PATH";
+      ctx->db_given = 1;
     } else if ((inl = match(a, "policies"))) {
       slot = &ctx->policies;
       arg_name = "DIR";

@@ -16,11 +16,12 @@ enum {
   CLI_EXIT_DATA = 65, /* bad input data (EX_DATAERR) */
 };
 
-#define CLI_MAX_OPTIONS 8
+#define CLI_MAX_OPTIONS 16
 
 /* Built once in main and passed down: no scattered globals. */
 typedef struct attain_ctx {
   const char *db;       /* --db, default ./attain.db */
+  int db_given;         /* --db was given (commands whose database is optional) */
   const char *policies; /* --policies, default ./policies */
   FILE *out, *err;
 } attain_ctx;

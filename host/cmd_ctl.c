@@ -1,5 +1,6 @@
 /* cmd_ctl.c — `attain ctl`: talk to a running daemon over its control socket. Sends one
- * JSON request line, prints the JSON reply line, exits 0 if it says "ok":true. */
+ * JSON request line, prints the JSON reply line, exits 0 if it says "ok":true — and, for
+ * status, the daemon's health is "ok" (a degraded daemon exits 1, naming why on stderr). */
 #include <errno.h>
 #include <jansson.h>
 #include <poll.h>
@@ -82,6 +83,16 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   fputs(buf, ctx->out);
   json_t *reply = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
   int ok = json_is_true(json_object_get(reply, "ok"));
+  const char *health = json_string_value(json_object_get(reply, "health"));
+  if (ok && strcmp(cmd, "status") == 0 && health && strcmp(health, "ok") != 0) {
+    ok = 0;
+    fprintf(ctx->err, "attain ctl: the daemon is %s", health);
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(reply, "problems"), i, p)
+      fprintf(ctx->err, "%s %s", i ? ";" : ":", json_string_value(p));
+    fprintf(ctx->err, "\n");
+  }
   json_decref(reply);
   return ok ? CLI_EXIT_OK : CLI_EXIT_PROBLEMS;
 }
@@ -93,9 +104,10 @@ const cli_command cmd_ctl = {
     .help = "Sends one request to `attain serve` over its control socket (--socket, default:\n"
             "the database path + \".sock\") and prints the JSON reply. reload: compile and\n"
             "validate the policy directory and swap it in if good (the reply says the result);\n"
-            "status: policy version, last reload, counters; sweep: queue a full sweep;\n"
+            "status: health, policy version, last reload, counters; sweep: queue a full sweep;\n"
             "eval ORG: evaluate one organisation now and print its results. Exit code 0 when\n"
-            "the reply says ok.",
+            "the reply says ok; for status, also only when the health is ok (a degraded daemon\n"
+            "exits 1 and says why on stderr).",
     .min_pos = 1,
     .max_pos = 2,
     .options = {{"socket", "PATH", "control socket (default: DB.sock)"},

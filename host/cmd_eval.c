@@ -132,8 +132,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     req.oids = due;
     req.noids = n;
   }
-  for (int i = 0; i < st.set->nfiles; i++)
-    if (st.set->files[i].problem) fprintf(ctx->err, "%s\n", st.set->files[i].problem);
+  for (int k = 0; k < policy_set_issue_count(st.set); k++)
+    fprintf(ctx->err, "%s\n", policy_set_issue(st.set, k));
   req.set = st.set;
   jsonw_init(&st.line);
   eval_stats stats;

@@ -4,20 +4,32 @@
 #include "cli.h"
 #include "commands.h"
 #include "import.h"
+#include "policy_schema.h"
 #include "store.h"
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   char err[1024];
+  /* The policy set's vocabulary, when it declares one: undeclared names are bad data. */
+  policy_schema *schema = NULL;
+  char **sp;
+  int nsp;
+  if (policy_schema_load_dir(&schema, ctx->policies, &sp, &nsp) < 0) {
+    for (int k = 0; k < nsp; k++) fprintf(ctx->err, "%s\n", sp[k]);
+    fprintf(ctx->err, "attain import: the schema has problems; nothing imported\n");
+    policy_schema_problems_free(sp, nsp);
+    return CLI_EXIT_PROBLEMS;
+  }
   store *s;
   if (store_open(&s, ctx->db, 0, err, sizeof err) != STORE_OK) {
     fprintf(ctx->err, "attain import: %s\n", err);
+    policy_schema_free(schema);
     return CLI_EXIT_PROBLEMS;
   }
   int quiet = args->value[0] != NULL;
   int rc = CLI_EXIT_OK;
   for (int i = 0; i < args->npos; i++) {
     import_stats st;
-    int r = import_file(s, args->pos[i], &st, err, sizeof err);
+    int r = import_file_checked(s, args->pos[i], schema, &st, err, sizeof err);
     if (r == IMPORT_OK) {
       if (!quiet)
         fprintf(ctx->out, "%s: %lld records, %lld organisations changed\n",
@@ -35,6 +47,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     break;
   }
   store_close(s);
+  policy_schema_free(schema);
   return rc;
 }
 
@@ -47,7 +60,9 @@ const cli_command cmd_import = {
         "file. A record with an existing key updates it, so importing a file twice changes\n"
         "nothing. A bad line fails its file with FILE:LINE: reason and exit code 65:\n"
         "nothing of that file is stored, files imported before it stay, later files are\n"
-        "not imported.",
+        "not imported. When the policy directory (--policies) declares its vocabulary in\n"
+        "schema.json, a metric or achievement code it does not declare is such a bad line\n"
+        "(docs/policy-repo.md).",
     .min_pos = 1,
     .max_pos = -1,
     .options = {{"quiet", NULL, "print nothing on success"}},

@@ -1,4 +1,5 @@
 /* cmd_serve.c — `attain serve`: run the daemon (daemon.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,21 +8,38 @@
 #include "daemon.h"
 #include "store.h"
 
-enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS };
+enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS, OPT_LOG_FORMAT, OPT_HTTP,
+       OPT_HTTP_TOKEN, OPT_HTTP_READ_TOKEN, OPT_HTTP_THREADS };
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   daemon_options o = {.db = ctx->db, .policies = ctx->policies, .every_ms = 600000,
-                      .log = {ctx->err, LOG_INFO}};
+                      .log = {ctx->err, LOG_INFO, LOG_FORMAT_TEXT}};
   if (args->value[OPT_EVERY]) {
     int rc = cli_duration_arg(&cmd_serve, ctx, "--every", args->value[OPT_EVERY], &o.every_ms);
     if (rc) return rc;
   }
   if (args->value[OPT_LOG_LEVEL] && (o.log.min = log_level_parse(args->value[OPT_LOG_LEVEL])) < 0)
     return cli_usage_error(&cmd_serve, ctx->err, "--log-level must be debug, info, warn or error");
+  if (args->value[OPT_LOG_FORMAT]) {
+    if ((o.log.format = log_format_parse(args->value[OPT_LOG_FORMAT])) < 0)
+      return cli_usage_error(&cmd_serve, ctx->err, "--log-format must be text or journal");
+  } else if (log_journal_stream_matches(getenv("JOURNAL_STREAM"), fileno(ctx->err))) {
+    o.log.format = LOG_FORMAT_JOURNAL;
+  }
   if (args->value[OPT_WORKERS]) {
     o.workers = atoi(args->value[OPT_WORKERS]);
     if (o.workers < 1 || o.workers > 64)
       return cli_usage_error(&cmd_serve, ctx->err, "--workers must be from 1 to 64");
+  }
+  o.http = args->value[OPT_HTTP];
+  o.http_token_file = args->value[OPT_HTTP_TOKEN];
+  o.http_read_token_file = args->value[OPT_HTTP_READ_TOKEN];
+  if ((o.http_token_file || o.http_read_token_file || args->value[OPT_HTTP_THREADS]) && !o.http)
+    return cli_usage_error(&cmd_serve, ctx->err, "--http-* options need --http ADDR:PORT");
+  if (args->value[OPT_HTTP_THREADS]) {
+    o.http_threads = atoi(args->value[OPT_HTTP_THREADS]);
+    if (o.http_threads < 1 || o.http_threads > 16)
+      return cli_usage_error(&cmd_serve, ctx->err, "--http-threads must be from 1 to 16");
   }
   char sock[256];
   if (cli_socket_path(ctx->db, args->value[OPT_SOCKET], sock, sizeof sock))
@@ -32,7 +50,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
 
 const cli_command cmd_serve = {
     .name = "serve",
-    .usage = "[--every DURATION] [--socket PATH] [--log-level LEVEL]",
+    .usage = "[--every DURATION] [--socket PATH] [--log-level LEVEL] [--log-format FORMAT]\n"
+             "       [--http ADDR:PORT [--http-token-file FILE] [--http-read-token-file FILE]]",
     .summary = "run the daemon: periodic sweeps, hot reload, control socket",
     .help = "Keeps every organisation's results current: every --every (default 10m) it\n"
             "evaluates the organisations whose facts changed, that reached a time boundary, or\n"
@@ -40,12 +59,25 @@ const cli_command cmd_serve = {
             "under --policies changes, on SIGHUP, or on `attain ctl reload`; a set that fails\n"
             "to compile or validate is refused and the last good one keeps serving. Control\n"
             "socket: --socket (default: the database path + \".sock\"), mode 0600. Logs are\n"
-            "key=value lines on standard error. SIGTERM/SIGINT stop it cleanly (docs/daemon.md).",
+            "key=value lines on standard error; in the journal format (the default when\n"
+            "$JOURNAL_STREAM names standard error, as under systemd) each starts with its syslog\n"
+            "priority, so `journalctl -p err` finds the errors. Under systemd (Type=notify) it\n"
+            "reports start-up, reloads and shutdown on $NOTIFY_SOCKET and pings the watchdog.\n"
+            "With --http (a bare port listens on 127.0.0.1) it also answers /health/live,\n"
+            "/health/ready, /metrics (Prometheus) and the JSON API under /v1/; reloads, sweeps\n"
+            "and evaluations over HTTP need the bearer token in --http-token-file (mode 0600),\n"
+            "reads need --http-read-token-file's when it is given (docs/http.md).\n"
+            "SIGTERM/SIGINT stop it cleanly (docs/daemon.md, docs/packaging.md).",
     .min_pos = 0,
     .max_pos = 0,
     .options = {{"every", "DURATION", "period of the incremental sweeps (default 10m)"},
                 {"socket", "PATH", "control socket (default: DB.sock)"},
                 {"log-level", "LEVEL", "debug, info, warn or error (default info)"},
-                {"workers", "N", "evaluation threads (default: one per core)"}},
+                {"workers", "N", "evaluation threads (default: one per core)"},
+                {"log-format", "FORMAT", "text or journal (default: journal under systemd)"},
+                {"http", "ADDR:PORT", "listen for HTTP (health, metrics, JSON API) there"},
+                {"http-token-file", "FILE", "bearer token for HTTP reloads, sweeps, evaluations"},
+                {"http-read-token-file", "FILE", "bearer token HTTP reads must present"},
+                {"http-threads", "N", "HTTP threads (default 2)"}},
     .run = run,
 };

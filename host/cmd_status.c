@@ -94,6 +94,7 @@ static void print_goal(FILE *out, const result_goal *g, int indent, int64_t at) 
     fprintf(out, "[  error ] ?/");
     number(out, g->need);
     fprintf(out, "  %s\n%*s  error: %s\n", g->label, indent, "", g->error);
+    for (int i = 0; i < g->ntrace; i++) fprintf(out, "%*s  trace: %s\n", indent, "", g->trace[i]);
     return;
   }
   bar(out, g->have, g->need);
@@ -105,6 +106,7 @@ static void print_goal(FILE *out, const result_goal *g, int indent, int64_t at) 
   if (g->detail == RESULT_DETAIL_PEOPLE) print_people(out, g, at);
   for (int i = 0; i < g->nchildren; i++) print_goal(out, &g->children[i], indent + 4, at);
   if (g->detail_error) fprintf(out, "%*s  detail error: %s\n", indent, "", g->detail_error);
+  for (int i = 0; i < g->ntrace; i++) fprintf(out, "%*s  trace: %s\n", indent, "", g->trace[i]);
 }
 
 static void print_text(status_state *st, const eval_row *row) {

@@ -7,6 +7,7 @@
 extern const cli_command cmd_init;
 extern const cli_command cmd_import;
 extern const cli_command cmd_check;
+extern const cli_command cmd_test;
 extern const cli_command cmd_eval;
 extern const cli_command cmd_status;
 extern const cli_command cmd_membership;

@@ -1,32 +1,55 @@
 /* daemon.c — the serve loop: scheduling, jobs, reloads, signals (see daemon.h).
  *
- * Threads: the loop thread owns every field of `struct daemon`. A job's work function
- * runs in libuv's pool and touches only its own `job` (and the store connection, which
- * only one job at a time uses); its after-callback runs back on the loop thread. */
+ * Threads: the loop thread owns every field of `struct daemon` but `pub` and `inbox`. A
+ * job's work function runs in libuv's pool and touches only its own `job` (and the store
+ * connection, which only one job at a time uses); its after-callback runs back on the
+ * loop thread. The HTTP threads (http_api.h) read `pub`, the copy of the view the loop
+ * publishes (every second and after every change), and hand mutations over through
+ * `inbox`; both under `mu`. */
 #include "daemon.h"
 
+#include <pthread.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <uv.h>
 
 #include "control.h"
+#include "daemon_view.h"
 #include "eval.h"
 #include "eval_store.h"
+#include "http_api.h"
 #include "isotime.h"
 #include "lifecycle.h"
+#include "notify.h"
 #include "policy_set.h"
 #include "store.h"
 #include "store_read.h"
 
 #define DEBOUNCE_MS 150
+/* How long a sweep's statements wait for an import's write lock before the sweep stops and
+ * is retried later (docs/daemon.md, "Sharing the database"): short, so the loop's other
+ * work (a ctl eval) is answered promptly; retries back off from BUSY_RETRY_MS. */
+#define DAEMON_BUSY_MS 2000
+#define BUSY_RETRY_MS 1000
+#define BUSY_RETRY_MAX_MS 30000
+#define PUBLISH_MS 1000 /* the view HTTP reads is at most this old while the loop runs */
 
 enum job_kind { JOB_DUE, JOB_FULL, JOB_ORG };
 static const char *const job_names[] = {"due", "full", "org"};
 
 typedef struct daemon daemon;
+
+/* Who waits for an answer: a control-socket client (a reference is held) or an HTTP
+ * call; neither for work the daemon started itself. */
+typedef struct asker {
+  control_client *client;
+  http_call *call;
+} asker;
 
 typedef struct job {
   uv_work_t work;
@@ -35,7 +58,7 @@ typedef struct job {
   policy_set *set; /* the set the job started with (a reference) */
   int64_t at;
   char *org;               /* JOB_ORG */
-  control_client *client;  /* JOB_ORG: who waits for the answer */
+  asker who;               /* JOB_ORG: who waits for the answer */
   json_t *org_results;     /* JOB_ORG: built in the pool thread, sent from the loop */
   int failed;
   char err[1024];
@@ -43,7 +66,11 @@ typedef struct job {
   eval_store_counts counts;
   int64_t selected;        /* organisations chosen for the sweep */
   int64_t progress;        /* organisations stored so far (read by status, atomically) */
-  int64_t *policy_errors;  /* per policy of `set` */
+  struct policy_errors {   /* per policy of `set`: rows evaluated, how many failed, the first */
+    int64_t evaluations, count;
+    char *org, *error;
+  } *policy_errors;
+  int rc;                  /* eval_run's (or the store's) code when failed */
   struct alert_note {      /* alerts raised or cleared, logged from the loop thread */
     int raised, policy;
     char *org, *cause;
@@ -52,20 +79,26 @@ typedef struct job {
 } job;
 
 typedef struct waiter {
-  control_client *client;
+  asker who;
   struct waiter *next;
 } waiter;
 
 typedef struct pending_org {
   char *org;
-  control_client *client;
+  asker who;
   struct pending_org *next;
 } pending_org;
+
+typedef struct inbox_item {
+  http_call *call;
+  struct inbox_item *next;
+} inbox_item;
 
 typedef struct reload {
   uv_work_t work;
   daemon *d;
   char trigger[16];
+  char dir[PATH_MAX]; /* --policies as resolved when the reload was asked for */
   policy_set *set;
   int rc;
   char err[1024];
@@ -74,13 +107,17 @@ typedef struct reload {
 struct daemon {
   daemon_options o;
   uv_loop_t loop;
-  uv_timer_t tick, debounce;
-  uv_fs_event_t watch;
+  uv_timer_t tick, debounce, retry, publish;
+  uint64_t busy_backoff_ms; /* the next retry of a sweep the busy database stopped; 0: none */
+  int retry_kind;           /* the kind of job the retry runs */
+  uv_fs_event_t watch, watch_lib; /* the policy directory and its lib/ */
   uv_signal_t sighup, sigterm, sigint;
-  int watching;
+  int watching, watching_lib;
+  char watched[PATH_MAX], watched_lib[PATH_MAX]; /* what they watch now ("" for nothing) */
+  struct stat watched_st[2]; /* and which directory that was (it may be replaced) */
   control *ctl;
+  http_api *http;
   store *s;
-  policy_set *current; /* the last good set; NULL until one loads */
   volatile int stopping;
   job *running;
   int want_full, want_due;
@@ -89,35 +126,37 @@ struct daemon {
   int reload_again;
   char reload_again_trigger[16];
   waiter *reload_waiters;
-  struct {
-    int have, ok;
-    int64_t at;
-    char version[POLICY_VERSION_LEN + 1];
-    char trigger[16];
-    char error[2048];
-  } last_reload;
-  struct {
-    int64_t evaluations, errors, sweeps, status_changes, alerts_raised, alerts_cleared;
-    int64_t reloads_ok, reloads_failed;
-    double last_full_ms, last_due_ms;
-    int64_t last_full_orgs, last_due_orgs;
-    json_t *policy_errors; /* competency -> errors */
-  } n;
-  int64_t started;
+  daemon_view v; /* counters, outcomes, the serving set (v.serving: NULL until one loads) */
+  notify svc;    /* the service manager, when one listens (notify.h) */
+  pthread_mutex_t mu; /* guards the two below */
+  daemon_view pub;    /* the copy of `v` other threads read */
+  uint64_t pub_ms;    /* when it was published (uv_hrtime, ms) */
+  uv_async_t inbox_wake;
+  inbox_item *inbox;  /* HTTP calls for the loop thread */
+  int inbox_closed;   /* stopping: calls are answered at once */
 };
 
 static void start_next_job(daemon *d);
-static void request_reload(daemon *d, const char *trigger, control_client *waiting);
+static void request_reload(daemon *d, const char *trigger, asker waiting);
+static void on_retry(uv_timer_t *t);
 
 /* ---- jobs (pool thread) ---- */
 
 static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
   job *j = arg;
-  if (eval_store_chunk(j->d->s, j->set, j->at, c, &j->counts, err, errsz)) return -1;
+  int rc = eval_store_chunk(j->d->s, j->set, j->at, c, &j->counts, err, errsz);
+  if (rc) return rc;
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
     const char *competency = j->set->files[row->policy].stem;
-    if (row->error) j->policy_errors[row->policy]++;
+    j->policy_errors[row->policy].evaluations++;
+    if (row->error) {
+      struct policy_errors *pe = &j->policy_errors[row->policy];
+      if (!pe->count++) {
+        pe->org = strdup(row->org);
+        pe->error = strdup(row->error);
+      }
+    }
     if (!row->failed && !row->frozen &&
         (row->alert == LC_ALERT_RAISE || row->alert == LC_ALERT_CLEAR)) {
       if (j->nalerts == j->alerts_cap) {
@@ -160,7 +199,7 @@ static void job_work(uv_work_t *w) {
   daemon *d = j->d;
   eval_request req = {.db = d->o.db, .set = j->set, .at = j->at, .workers = d->o.workers,
                       .report = POLICY_REPORT_LEVEL, .on_chunk = job_on_chunk, .arg = j,
-                      .stop = &d->stopping, .nice = 10};
+                      .stop = &d->stopping, .nice = 10, .busy_ms = DAEMON_BUSY_MS};
   int64_t *oids = NULL;
   size_t n = 0;
   int rc = 0;
@@ -186,11 +225,16 @@ static void job_work(uv_work_t *w) {
   if (!rc) rc = eval_run(&req, &j->stats, j->err, sizeof j->err);
   free(oids);
   j->failed = rc != 0;
+  j->rc = rc;
 }
 
 static void job_free(job *j) {
   if (j->set) policy_set_unref(j->set);
   json_decref(j->org_results);
+  for (int p = 0; j->policy_errors && p < j->set->nfiles; p++) {
+    free(j->policy_errors[p].org);
+    free(j->policy_errors[p].error);
+  }
   free(j->policy_errors);
   for (size_t i = 0; i < j->nalerts; i++) {
     free(j->alerts[i].org);
@@ -201,34 +245,108 @@ static void job_free(job *j) {
   free(j);
 }
 
+/* ---- what other threads see ---- */
+
+static uint64_t mono_ms(void) { return uv_hrtime() / 1000000; }
+
+/* Brings the view's picture of the job in hand and the queue up to date. */
+static void refresh_view(daemon *d) {
+  daemon_view *v = &d->v;
+  v->running.active = d->running != NULL;
+  if (d->running) {
+    snprintf(v->running.kind, sizeof v->running.kind, "%s", job_names[d->running->kind]);
+    v->running.selected = d->running->selected;
+    v->running.done = __atomic_load_n(&d->running->progress, __ATOMIC_RELAXED);
+  }
+  v->queue = (d->want_full || d->want_due) ? 1 : 0;
+  for (pending_org *p = d->orgs; p; p = p->next) v->queue++;
+  v->busy_retry = !d->stopping && uv_is_active((uv_handle_t *)&d->retry);
+}
+
+/* Publishes a copy of the view for the HTTP threads. */
+static void publish(daemon *d) {
+  refresh_view(d);
+  pthread_mutex_lock(&d->mu);
+  daemon_view_copy(&d->pub, &d->v); /* out of memory: the previous copy stays */
+  d->pub_ms = mono_ms();
+  pthread_mutex_unlock(&d->mu);
+}
+
+static void on_publish(uv_timer_t *t) { publish(t->data); }
+
+/* Answers whoever asked, and lets go of them. */
+static void answer(asker who, int status, json_t *reply) {
+  if (who.client) {
+    control_reply(who.client, reply);
+    control_client_unref(who.client);
+  } else if (who.call) {
+    http_call_answer(who.call, status, reply);
+  } else {
+    json_decref(reply);
+  }
+}
+
+static json_t *refusal(const char *error) {
+  return json_pack("{s:b, s:s}", "ok", 0, "error", error);
+}
+
+/* ---- jobs (loop thread) ---- */
+
 static void job_done(uv_work_t *w, int status) {
   job *j = w->data;
   daemon *d = j->d;
   d->running = NULL;
   char at[ISOTIME_BUFSZ], q[1100];
   isotime_format(j->at, at);
-  d->n.evaluations += j->stats.evaluations;
-  d->n.errors += j->stats.errors;
-  d->n.status_changes += j->counts.transitions;
-  d->n.alerts_raised += j->counts.alerts_raised;
-  d->n.alerts_cleared += j->counts.alerts_cleared;
+  daemon_view *v = &d->v;
+  v->n.evaluations += j->stats.evaluations;
+  v->n.errors += j->stats.errors;
+  v->n.status_changes += j->counts.transitions;
+  v->n.alerts_raised += j->counts.alerts_raised;
+  v->n.alerts_cleared += j->counts.alerts_cleared;
+  /* Every run-time policy error reaches the log: once per policy per job, with the count,
+   * the first organisation and the message (file:line). */
   for (int p = 0; p < j->set->nfiles; p++) {
-    if (!j->policy_errors[p]) continue;
+    const struct policy_errors *pe = &j->policy_errors[p];
     const char *stem = j->set->files[p].stem;
-    json_t *old = json_object_get(d->n.policy_errors, stem);
-    json_object_set_new(d->n.policy_errors, stem,
-                        json_integer(json_integer_value(old) + j->policy_errors[p]));
+    if (pe->evaluations) daemon_view_count_policy(v, stem, pe->evaluations, pe->count);
+    if (!pe->count) continue;
+    char qs[256], qo[1100], qe[1100];
+    log_line(&d->o.log, LOG_ERROR, "policy_error",
+             "policy=%s kind=%s errors=%lld first_org=%s error=%s", log_quote(qs, sizeof qs, stem),
+             job_names[j->kind], (long long)pe->count, log_quote(qo, sizeof qo, pe->org),
+             log_quote(qe, sizeof qe, pe->error));
   }
   double ms = j->stats.seconds * 1e3;
-  if (j->kind != JOB_ORG) {
-    d->n.sweeps++;
-    if (j->kind == JOB_FULL) {
-      d->n.last_full_ms = ms;
-      d->n.last_full_orgs = j->stats.orgs;
+  int busy = j->failed && j->rc == STORE_EBUSY;
+  view_sweep *sw = j->kind == JOB_FULL  ? &v->sweeps[VIEW_SWEEP_FULL]
+                   : j->kind == JOB_DUE ? &v->sweeps[VIEW_SWEEP_DUE]
+                                        : NULL;
+  if (busy && sw) {
+    /* Waiting for an import is not a failure: the rest of the sweep is still due, and the
+     * sweep runs again later, backing off while the database stays busy. */
+    sw->deferred++;
+    d->busy_backoff_ms = d->busy_backoff_ms ? d->busy_backoff_ms * 2 : BUSY_RETRY_MS;
+    if (d->busy_backoff_ms > BUSY_RETRY_MAX_MS) d->busy_backoff_ms = BUSY_RETRY_MAX_MS;
+    d->retry_kind = j->kind;
+    if (!d->stopping) uv_timer_start(&d->retry, on_retry, d->busy_backoff_ms, 0);
+    log_line(&d->o.log, LOG_INFO, "sweep",
+             "kind=%s at=%s result=deferred reason=\"database busy (an import is writing?)\" "
+             "orgs=%lld retry_ms=%llu",
+             job_names[j->kind], at, (long long)j->stats.orgs,
+             (unsigned long long)d->busy_backoff_ms);
+  } else if (sw) {
+    if (!j->failed) d->busy_backoff_ms = 0;
+    sw->last_failed = j->failed;
+    if (j->failed) {
+      sw->failed++;
     } else {
-      d->n.last_due_ms = ms;
-      d->n.last_due_orgs = j->stats.orgs;
+      sw->ok++;
+      sw->last_success = (int64_t)time(NULL);
+      prom_hist_observe(&sw->duration, j->stats.seconds);
     }
+    sw->last_ms = ms;
+    sw->last_orgs = j->stats.orgs;
     if (j->kind == JOB_FULL || j->selected || j->failed)
       log_line(&d->o.log, j->failed ? LOG_ERROR : LOG_INFO, "sweep",
                "kind=%s at=%s orgs=%lld evaluations=%lld ms=%.0f errors=%lld changes=%lld "
@@ -247,56 +365,61 @@ static void job_done(uv_work_t *w, int status) {
              log_quote(qc, sizeof qc, j->set->files[a->policy].stem),
              log_quote(qcause, sizeof qcause, a->cause));
   }
-  if (j->kind == JOB_ORG && j->client) {
-    json_t *reply = j->failed ? json_pack("{s:b, s:s}", "ok", 0, "error", j->err)
-                              : json_pack("{s:b, s:s, s:s, s:s, s:O}", "ok", 1, "org", j->org,
-                                          "at", at, "policy", j->set->version, "results",
-                                          j->org_results);
-    control_reply(j->client, reply);
-    control_client_unref(j->client);
+  if (j->kind == JOB_ORG) {
+    if (busy) {
+      answer(j->who, 503,
+             json_pack("{s:b, s:b, s:s}", "ok", 0, "busy", 1, "error",
+                       "database busy: another process is writing to it (an import?); retry "
+                       "shortly"));
+    } else if (j->failed) {
+      answer(j->who, j->rc == STORE_ENOTFOUND ? 404 : 500, refusal(j->err));
+    } else {
+      answer(j->who, 200,
+             json_pack("{s:b, s:s, s:s, s:s, s:O}", "ok", 1, "org", j->org, "at", at, "policy",
+                       j->set->version, "results", j->org_results));
+    }
+    j->who = (asker){0};
   }
   job_free(j);
   (void)status;
   start_next_job(d);
+  publish(d);
 }
 
-static void start_job(daemon *d, int kind, char *org, control_client *client) {
+static void start_job(daemon *d, int kind, char *org, asker who) {
   job *j = calloc(1, sizeof *j);
-  if (!j || !(j->policy_errors = calloc((size_t)d->current->nfiles + 1, sizeof(int64_t)))) {
+  if (!j || !(j->policy_errors = calloc((size_t)d->v.serving->nfiles + 1, sizeof *j->policy_errors))) {
     free(j);
+    free(org);
+    answer(who, 500, refusal("out of memory"));
     log_line(&d->o.log, LOG_ERROR, "job", "failure=\"out of memory\"");
     return;
   }
   j->d = d;
   j->kind = kind;
-  j->set = policy_set_ref(d->current);
+  j->set = policy_set_ref(d->v.serving);
   j->at = (int64_t)time(NULL); /* the one clock read: injected into the evaluation */
   j->org = org;
-  j->client = client;
+  j->who = who;
   j->org_results = json_array();
   j->work.data = j;
   d->running = j;
   if (uv_queue_work(&d->loop, &j->work, job_work, job_done) < 0) {
     d->running = NULL;
-    if (client) {
-      control_reply(client, json_pack("{s:b, s:s}", "ok", 0, "error", "cannot queue work"));
-      control_client_unref(client);
-    }
-    j->client = NULL;
+    answer(j->who, 500, refusal("cannot queue work"));
+    j->who = (asker){0};
     job_free(j);
   }
 }
 
 static void start_next_job(daemon *d) {
   if (d->running || d->stopping) return;
-  if (!d->current) {
+  if (!d->v.serving) {
     /* No good policy set yet: answer waiting evaluations, keep the rest pending. */
     while (d->orgs) {
       pending_org *p = d->orgs;
       d->orgs = p->next;
-      control_reply(p->client, json_pack("{s:b, s:s}", "ok", 0, "error",
-                                         "no good policy set is loaded; see ctl status"));
-      control_client_unref(p->client);
+      answer(p->who, 503, refusal("no good policy set is loaded; see ctl status"));
       free(p->org);
       free(p);
     }
@@ -307,34 +430,119 @@ static void start_next_job(daemon *d) {
     pending_org *p = d->orgs;
     d->orgs = p->next;
     if (!d->orgs) d->orgs_tail = NULL;
-    start_job(d, JOB_ORG, p->org, p->client);
+    start_job(d, JOB_ORG, p->org, p->who);
     free(p);
+  } else if (uv_is_active((uv_handle_t *)&d->retry)) {
+    return; /* sweeps wait for the retry after a busy database */
   } else if (d->want_full) {
     d->want_full = d->want_due = 0;
-    start_job(d, JOB_FULL, NULL, NULL);
+    start_job(d, JOB_FULL, NULL, (asker){0});
   } else if (d->want_due) {
     d->want_due = 0;
-    start_job(d, JOB_DUE, NULL, NULL);
+    start_job(d, JOB_DUE, NULL, (asker){0});
   }
+}
+
+/* Queues an evaluation of one organisation; `who` (holding its reference) is answered
+ * once it is stored. */
+static void queue_org(daemon *d, const char *org, asker who) {
+  pending_org *p = calloc(1, sizeof *p);
+  if (!p || !(p->org = strdup(org))) {
+    free(p);
+    answer(who, 500, refusal("out of memory"));
+    return;
+  }
+  p->who = who;
+  if (d->orgs_tail)
+    d->orgs_tail->next = p;
+  else
+    d->orgs = p;
+  d->orgs_tail = p;
+  start_next_job(d);
+  publish(d);
 }
 
 /* ---- reloads ---- */
 
+/* --policies resolved afresh: when a symbolic link is on the way (a deployment that swaps
+ * `current` from one release to the next), the directory it leads to now, so one reload
+ * reads one release and the watch follows the swap; otherwise the path as given (and the
+ * messages keep naming it so). */
+static void resolve_policies(const char *given, char *out, size_t outsz) {
+  char real[PATH_MAX], lexical[PATH_MAX * 2], cwd[PATH_MAX];
+  snprintf(out, outsz, "%s", given);
+  if (!realpath(given, real)) return;
+  if (given[0] == '/' || !realpath(".", cwd)) /* (unistd.h's getcwd would bring daemon()) */
+    snprintf(lexical, sizeof lexical, "%s", given);
+  else
+    snprintf(lexical, sizeof lexical, "%s/%s", cwd, given);
+  /* the lexical absolute path, without "./", "//" and a trailing "/" */
+  char *r = lexical, *w = lexical;
+  while (*r) {
+    if (r[0] == '/' && (r[1] == '/' || (r[1] == '.' && (r[2] == '/' || !r[2])))) {
+      r += r[1] == '/' ? 1 : 2;
+      continue;
+    }
+    *w++ = *r++;
+  }
+  *w = 0;
+  if (w > lexical + 1 && w[-1] == '/') w[-1] = 0;
+  if (strcmp(lexical, real) != 0) snprintf(out, outsz, "%s", real);
+}
+
 static void reload_work(uv_work_t *w) {
   reload *r = w->data;
-  r->rc = policy_set_load(&r->set, r->d->o.policies, NULL, r->err, sizeof r->err);
+  r->rc = policy_set_load(&r->set, r->dir, NULL, r->err, sizeof r->err);
+}
+
+static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int status);
+
+/* (Re)arms one watch on `path` ("" or not a directory: none), also when the directory at
+ * that path is another one than before (removed and made again). */
+static void arm_watch(daemon *d, uv_fs_event_t *h, int *watching, char *watched,
+                      struct stat *was, const char *path) {
+  struct stat st;
+  const char *want = path[0] && stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : "";
+  if (strcmp(watched, want) == 0 && !want[0]) return;
+  if (strcmp(watched, want) == 0 && *watching && was->st_ino == st.st_ino && was->st_dev == st.st_dev)
+    return;
+  if (*watching) uv_fs_event_stop(h);
+  *watching = 0;
+  snprintf(watched, PATH_MAX, "%s", want);
+  if (want[0]) *was = st;
+  if (!want[0]) return;
+  int wr = uv_fs_event_start(h, on_fs_event, want, 0);
+  if (wr < 0) {
+    char q[1100], qs[300];
+    log_line(&d->o.log, LOG_WARN, "watch", "dir=%s failure=%s note=\"reload with SIGHUP or ctl\"",
+             log_quote(q, sizeof q, want), log_quote(qs, sizeof qs, uv_strerror(wr)));
+    return;
+  }
+  *watching = 1;
+}
+
+/* Watches the policy directory as it resolves now, and its lib/ (inotify sees one
+ * directory, not its subfolders). After every reload, so a swapped symbolic link or a new
+ * lib/ is followed. */
+static void arm_watches(daemon *d) {
+  char dir[PATH_MAX], lib[PATH_MAX + 8];
+  resolve_policies(d->o.policies, dir, sizeof dir);
+  arm_watch(d, &d->watch, &d->watching, d->watched, &d->watched_st[0], dir);
+  snprintf(lib, sizeof lib, "%s/lib", dir);
+  arm_watch(d, &d->watch_lib, &d->watching_lib, d->watched_lib, &d->watched_st[1],
+            d->watching ? lib : "");
 }
 
 static void reply_reload_waiters(daemon *d) {
+  const daemon_view *v = &d->v;
   while (d->reload_waiters) {
     waiter *w = d->reload_waiters;
     d->reload_waiters = w->next;
-    json_t *reply = json_pack("{s:b, s:s?, s:s?, s:s?}", "ok", d->last_reload.ok, "version",
-                              d->last_reload.version[0] ? d->last_reload.version : NULL,
-                              "serving", d->current ? d->current->version : NULL, "error",
-                              d->last_reload.ok ? NULL : d->last_reload.error);
-    control_reply(w->client, reply);
-    control_client_unref(w->client);
+    json_t *reply = json_pack("{s:b, s:s?, s:s?, s:s?}", "ok", v->last_reload.ok, "version",
+                              v->last_reload.version[0] ? v->last_reload.version : NULL,
+                              "serving", v->serving ? v->serving->version : NULL, "error",
+                              v->last_reload.ok ? NULL : v->last_reload.error);
+    answer(w->who, v->last_reload.ok ? 200 : 422, reply); /* 422: the set was refused */
     free(w);
   }
 }
@@ -342,71 +550,81 @@ static void reply_reload_waiters(daemon *d) {
 static void reload_done(uv_work_t *w, int status) {
   reload *r = w->data;
   daemon *d = r->d;
+  daemon_view *v = &d->v;
   d->reloading = NULL;
   char q[2100];
-  d->last_reload.have = 1;
-  d->last_reload.at = (int64_t)time(NULL);
-  snprintf(d->last_reload.trigger, sizeof d->last_reload.trigger, "%s", r->trigger);
-  d->last_reload.version[0] = 0;
+  int had_failed = v->last_reload.have && !v->last_reload.ok;
+  v->last_reload.have = 1;
+  v->last_reload.at = (int64_t)time(NULL);
+  snprintf(v->last_reload.trigger, sizeof v->last_reload.trigger, "%s", r->trigger);
+  v->last_reload.version[0] = 0;
   if (r->rc == 0)
-    snprintf(d->last_reload.version, sizeof d->last_reload.version, "%s", r->set->version);
+    snprintf(v->last_reload.version, sizeof v->last_reload.version, "%s", r->set->version);
   if (r->rc != 0 || r->set->nproblems) {
     /* Keep serving the last good set; say why the new one is refused. */
     size_t len = 0;
-    d->last_reload.error[0] = 0;
+    v->last_reload.error[0] = 0;
     if (r->rc != 0)
-      len = (size_t)snprintf(d->last_reload.error, sizeof d->last_reload.error, "%s", r->err);
+      len = (size_t)snprintf(v->last_reload.error, sizeof v->last_reload.error, "%s", r->err);
     else
-      for (int i = 0; i < r->set->nfiles && len < sizeof d->last_reload.error; i++)
-        if (r->set->files[i].problem)
-          len += (size_t)snprintf(d->last_reload.error + len, sizeof d->last_reload.error - len,
-                                  "%s%s", len ? "; " : "", r->set->files[i].problem);
-    d->last_reload.ok = 0;
-    d->n.reloads_failed++;
+      for (int k = 0; k < policy_set_issue_count(r->set) && len < sizeof v->last_reload.error; k++)
+        len += (size_t)snprintf(v->last_reload.error + len, sizeof v->last_reload.error - len,
+                                "%s%s", len ? "; " : "", policy_set_issue(r->set, k));
+    v->last_reload.ok = 0;
+    v->n.reloads_failed++;
     log_line(&d->o.log, LOG_ERROR, "reload",
              "result=failed trigger=%s version=%s serving=%s error=%s", r->trigger,
-             d->last_reload.version[0] ? d->last_reload.version : "-",
-             d->current ? d->current->version : "-",
-             log_quote(q, sizeof q, d->last_reload.error));
+             v->last_reload.version[0] ? v->last_reload.version : "-",
+             v->serving ? v->serving->version : "-", log_quote(q, sizeof q, v->last_reload.error));
     if (r->set) policy_set_unref(r->set);
-  } else if (d->current && strcmp(d->current->version, r->set->version) == 0) {
-    d->last_reload.ok = 1;
-    d->n.reloads_ok++;
-    log_line(&d->o.log, LOG_DEBUG, "reload", "result=unchanged trigger=%s version=%s",
-             r->trigger, r->set->version);
+  } else if (v->serving && strcmp(v->serving->version, r->set->version) == 0) {
+    v->last_reload.ok = 1;
+    v->n.reloads_unchanged++;
+    /* Back to the files being served after a failed reload: the failure is over, and the
+     * log says so (the last reload line would otherwise still be the error). */
+    log_line(&d->o.log, had_failed ? LOG_INFO : LOG_DEBUG, "reload",
+             "result=unchanged trigger=%s version=%s%s", r->trigger, r->set->version,
+             had_failed ? " note=\"the policy files are back to the version serving; the "
+                          "failed reload is over\""
+                        : "");
     policy_set_unref(r->set);
   } else {
-    policy_set *old = d->current;
-    d->current = r->set; /* the swap: jobs in flight keep their own reference to `old` */
+    policy_set *old = v->serving;
+    v->serving = r->set; /* the swap: jobs in flight keep their own reference to `old` */
     if (old) policy_set_unref(old);
-    d->last_reload.ok = 1;
-    d->n.reloads_ok++;
+    v->last_reload.ok = 1;
+    v->n.reloads_ok++;
     log_line(&d->o.log, LOG_INFO, "reload", "result=ok trigger=%s version=%s policies=%d",
-             r->trigger, d->current->version, d->current->nfiles);
+             r->trigger, v->serving->version, v->serving->nfiles);
     d->want_due = 1; /* every result names another version now */
   }
+  notify_serving(&d->svc, v->serving ? v->serving->version : NULL,
+                 v->serving ? v->serving->nfiles : 0, v->last_reload.ok ? NULL : v->last_reload.error);
   free(r);
   (void)status;
+  if (!d->stopping) arm_watches(d);
   reply_reload_waiters(d);
   if (d->reload_again && !d->stopping) {
     char trigger[sizeof d->reload_again_trigger];
     memcpy(trigger, d->reload_again_trigger, sizeof trigger);
     d->reload_again = 0;
-    request_reload(d, trigger, NULL);
+    request_reload(d, trigger, (asker){0});
   }
   start_next_job(d);
+  publish(d);
 }
 
-static void request_reload(daemon *d, const char *trigger, control_client *waiting) {
-  if (waiting) {
+/* Reloads the policy directory; `waiting` (holding its reference), if anyone, is answered
+ * once the reload is done. */
+static void request_reload(daemon *d, const char *trigger, asker waiting) {
+  if (waiting.client || waiting.call) {
     waiter *w = calloc(1, sizeof *w);
     if (w) {
-      control_client_ref(waiting);
-      w->client = waiting;
+      w->who = waiting;
       w->next = d->reload_waiters;
       d->reload_waiters = w;
     } else {
-      control_reply(waiting, json_pack("{s:b, s:s}", "ok", 0, "error", "out of memory"));
+      answer(waiting, 500, refusal("out of memory"));
     }
   }
   if (d->stopping) return;
@@ -419,15 +637,28 @@ static void request_reload(daemon *d, const char *trigger, control_client *waiti
   if (!r) return;
   r->d = d;
   snprintf(r->trigger, sizeof r->trigger, "%s", trigger);
+  resolve_policies(d->o.policies, r->dir, sizeof r->dir);
   r->work.data = r;
   d->reloading = r;
   if (uv_queue_work(&d->loop, &r->work, reload_work, reload_done) < 0) {
     d->reloading = NULL;
     free(r);
+  } else {
+    notify_reloading(&d->svc, trigger);
   }
 }
 
 /* ---- handles ---- */
+
+/* A sweep the busy database stopped runs again. */
+static void on_retry(uv_timer_t *t) {
+  daemon *d = t->data;
+  if (d->retry_kind == JOB_FULL)
+    d->want_full = 1;
+  else
+    d->want_due = 1;
+  start_next_job(d);
+}
 
 static void on_tick(uv_timer_t *t) {
   daemon *d = t->data;
@@ -435,9 +666,10 @@ static void on_tick(uv_timer_t *t) {
   start_next_job(d);
 }
 
-static void on_debounced(uv_timer_t *t) { request_reload(t->data, "fs", NULL); }
+static void on_debounced(uv_timer_t *t) { request_reload(t->data, "fs", (asker){0}); }
 
 static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int status) {
+  (void)filename, (void)events, (void)status;
   daemon *d = h->data;
   if (d->stopping) return;
   /* Editors save by writing a temporary file and renaming it: wait for the burst. */
@@ -451,124 +683,199 @@ static void close_handle(uv_handle_t *h) {
 static void shut_down(daemon *d, const char *why) {
   if (d->stopping) return;
   d->stopping = 1;
+  notify_stopping(&d->svc, why);
   log_line(&d->o.log, LOG_INFO, "stopping", "signal=%s running=%s", why,
            d->running ? job_names[d->running->kind] : "none");
   close_handle((uv_handle_t *)&d->tick);
   close_handle((uv_handle_t *)&d->debounce);
-  if (d->watching) close_handle((uv_handle_t *)&d->watch);
+  close_handle((uv_handle_t *)&d->retry);
+  close_handle((uv_handle_t *)&d->publish);
+  close_handle((uv_handle_t *)&d->watch);
+  close_handle((uv_handle_t *)&d->watch_lib);
   close_handle((uv_handle_t *)&d->sighup);
   close_handle((uv_handle_t *)&d->sigterm);
   close_handle((uv_handle_t *)&d->sigint);
+  /* HTTP calls still to come are answered at once; the ones waiting are answered now. */
+  pthread_mutex_lock(&d->mu);
+  d->inbox_closed = 1;
+  inbox_item *in = d->inbox;
+  d->inbox = NULL;
+  pthread_mutex_unlock(&d->mu);
+  close_handle((uv_handle_t *)&d->inbox_wake);
+  while (in) {
+    inbox_item *next = in->next;
+    http_call_answer(in->call, 503, refusal("the daemon is stopping"));
+    free(in);
+    in = next;
+  }
   while (d->orgs) {
     pending_org *p = d->orgs;
     d->orgs = p->next;
-    control_client_unref(p->client);
+    answer(p->who, 503, refusal("the daemon is stopping"));
     free(p->org);
     free(p);
   }
   while (d->reload_waiters) {
     waiter *w = d->reload_waiters;
     d->reload_waiters = w->next;
-    control_client_unref(w->client);
+    answer(w->who, 503, refusal("the daemon is stopping"));
     free(w);
   }
   control_close(d->ctl);
   d->ctl = NULL;
+  publish(d);
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
   daemon *d = h->data;
   if (signum == SIGHUP)
-    request_reload(d, "sighup", NULL);
+    request_reload(d, "sighup", (asker){0});
   else
     shut_down(d, signum == SIGTERM ? "TERM" : "INT");
 }
 
 /* ---- the control protocol ---- */
 
-static json_t *status_json(daemon *d) {
-  char at[ISOTIME_BUFSZ];
-  json_t *last = json_null();
-  if (d->last_reload.have) {
-    isotime_format(d->last_reload.at, at);
-    last = json_pack("{s:b, s:s, s:s, s:s?, s:s?}", "ok", d->last_reload.ok, "at", at,
-                       "trigger", d->last_reload.trigger, "version",
-                       d->last_reload.version[0] ? d->last_reload.version : NULL, "error",
-                       d->last_reload.ok ? NULL : d->last_reload.error);
-  }
-  int64_t queued = (d->want_full || d->want_due) ? 1 : 0;
-  for (pending_org *p = d->orgs; p; p = p->next) queued++;
-  json_t *running = json_null();
-  if (d->running)
-    running = json_pack("{s:s, s:I, s:I}", "kind", job_names[d->running->kind], "selected",
-                        (json_int_t)d->running->selected, "done",
-                        (json_int_t)__atomic_load_n(&d->running->progress, __ATOMIC_RELAXED));
-  return json_pack(
-      "{s:b, s:s?, s:o, s:{s:I, s:I, s:O, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:f, s:I}, "
-      "s:{s:f, s:I}}, s:o, s:I, s:I}",
-      "ok", 1, "policy", d->current ? d->current->version : NULL, "reload", last, "counters",
-      "evaluations", (json_int_t)d->n.evaluations, "errors", (json_int_t)d->n.errors,
-      "errors_by_policy", d->n.policy_errors, "sweeps", (json_int_t)d->n.sweeps,
-      "status_changes", (json_int_t)d->n.status_changes, "alerts_raised",
-      (json_int_t)d->n.alerts_raised, "alerts_cleared", (json_int_t)d->n.alerts_cleared,
-      "reloads_ok", (json_int_t)d->n.reloads_ok, "reloads_failed",
-      (json_int_t)d->n.reloads_failed, "last_full_sweep", "ms", d->n.last_full_ms, "orgs",
-      (json_int_t)d->n.last_full_orgs, "last_incremental_sweep", "ms", d->n.last_due_ms,
-      "orgs", (json_int_t)d->n.last_due_orgs, "running", running, "queue", (json_int_t)queued,
-      "uptime_s", (json_int_t)((int64_t)time(NULL) - d->started));
-}
-
 static void on_request(void *arg, control_client *c, json_t *req) {
   daemon *d = arg;
   const char *cmd = json_string_value(json_object_get(req, "cmd"));
   if (!cmd) {
-    control_reply(c, json_pack("{s:b, s:s}", "ok", 0, "error",
-                               "missing \"cmd\" (status, reload, sweep or eval)"));
+    control_reply(c, refusal("missing \"cmd\" (status, reload, sweep or eval)"));
   } else if (strcmp(cmd, "status") == 0) {
-    control_reply(c, status_json(d));
+    refresh_view(d);
+    control_reply(c, daemon_view_status(&d->v, (int64_t)time(NULL)));
   } else if (strcmp(cmd, "reload") == 0) {
-    request_reload(d, "ctl", c); /* answered when the reload is done */
+    control_client_ref(c);
+    request_reload(d, "ctl", (asker){.client = c}); /* answered when the reload is done */
   } else if (strcmp(cmd, "sweep") == 0) {
     d->want_full = 1;
     start_next_job(d);
     control_reply(c, json_pack("{s:b, s:s}", "ok", 1, "queued", "full"));
+    publish(d);
   } else if (strcmp(cmd, "eval") == 0) {
     const char *org = json_string_value(json_object_get(req, "org"));
-    pending_org *p = org ? calloc(1, sizeof *p) : NULL;
-    if (!p || !(p->org = strdup(org))) {
-      free(p);
-      control_reply(c, json_pack("{s:b, s:s}", "ok", 0, "error",
-                                 org ? "out of memory" : "eval needs \"org\""));
+    if (!org) {
+      control_reply(c, refusal("eval needs \"org\""));
       return;
     }
     control_client_ref(c);
-    p->client = c;
-    if (d->orgs_tail)
-      d->orgs_tail->next = p;
-    else
-      d->orgs = p;
-    d->orgs_tail = p;
-    start_next_job(d); /* answered when the evaluation is stored */
+    queue_org(d, org, (asker){.client = c}); /* answered when the evaluation is stored */
   } else {
     char msg[160];
     snprintf(msg, sizeof msg, "unknown cmd \"%.60s\" (status, reload, sweep or eval)", cmd);
-    control_reply(c, json_pack("{s:b, s:s}", "ok", 0, "error", msg));
+    control_reply(c, refusal(msg));
   }
 }
 
+/* ---- the HTTP interface's side (any thread but where said) ---- */
+
+static int host_view(void *arg, daemon_view *out, int64_t *age_ms) {
+  daemon *d = arg;
+  pthread_mutex_lock(&d->mu);
+  int rc = daemon_view_copy(out, &d->pub);
+  uint64_t at = d->pub_ms;
+  pthread_mutex_unlock(&d->mu);
+  *age_ms = (int64_t)(mono_ms() - at);
+  return rc;
+}
+
+static policy_set *host_serving(void *arg) {
+  daemon *d = arg;
+  pthread_mutex_lock(&d->mu);
+  policy_set *set = d->pub.serving ? policy_set_ref(d->pub.serving) : NULL;
+  pthread_mutex_unlock(&d->mu);
+  return set;
+}
+
+static void host_post(void *arg, http_call *call) {
+  daemon *d = arg;
+  inbox_item *in = calloc(1, sizeof *in);
+  pthread_mutex_lock(&d->mu);
+  if (d->inbox_closed || !in) {
+    pthread_mutex_unlock(&d->mu);
+    free(in);
+    http_call_answer(call, 503, refusal(in ? "the daemon is stopping" : "out of memory"));
+    return;
+  }
+  in->call = call;
+  in->next = d->inbox; /* newest first: on_inbox reverses */
+  d->inbox = in;
+  uv_async_send(&d->inbox_wake); /* under the lock: shut_down closes the handle after it */
+  pthread_mutex_unlock(&d->mu);
+}
+
+/* Loop thread: the HTTP calls posted since the last wake-up, oldest first. */
+static void on_inbox(uv_async_t *h) {
+  daemon *d = h->data;
+  pthread_mutex_lock(&d->mu);
+  inbox_item *in = d->inbox, *fifo = NULL;
+  d->inbox = NULL;
+  pthread_mutex_unlock(&d->mu);
+  while (in) {
+    inbox_item *next = in->next;
+    in->next = fifo;
+    fifo = in;
+    in = next;
+  }
+  for (; fifo; fifo = in) {
+    in = fifo->next;
+    http_call *c = fifo->call;
+    free(fifo);
+    switch (http_call_cmd(c)) {
+    case HTTP_CALL_RELOAD:
+      request_reload(d, "http", (asker){.call = c});
+      break;
+    case HTTP_CALL_SWEEP:
+      d->want_full = 1;
+      start_next_job(d);
+      http_call_answer(c, 202, json_pack("{s:b, s:s}", "ok", 1, "queued", "full"));
+      break;
+    default:
+      queue_org(d, http_call_org(c), (asker){.call = c});
+    }
+  }
+  publish(d);
+}
+
 /* ---- start and stop ---- */
+
+static int start_http(daemon *d, char *err, size_t errsz) {
+  uv_async_init(&d->loop, &d->inbox_wake, on_inbox);
+  d->inbox_wake.data = d;
+  if (!d->o.http) {
+    pthread_mutex_lock(&d->mu);
+    d->inbox_closed = 1;
+    pthread_mutex_unlock(&d->mu);
+    return 0;
+  }
+  http_api_options ho = {.listen = d->o.http,
+                         .db = d->o.db,
+                         .token_file = d->o.http_token_file,
+                         .read_token_file = d->o.http_read_token_file,
+                         .threads = d->o.http_threads,
+                         .log = d->o.log};
+  http_api_host host = {.arg = d, .view = host_view, .serving = host_serving, .post = host_post};
+  if (http_api_start(&d->http, &ho, &host, err, errsz)) return -1;
+  char q[200];
+  log_line(&d->o.log, LOG_INFO, "http", "listen=%s mutations=%s reads=%s",
+           log_quote(q, sizeof q, http_api_address(d->http)),
+           d->o.http_token_file ? "token" : "refused", d->o.http_read_token_file ? "token" : "open");
+  return 0;
+}
 
 int daemon_run(const daemon_options *opts) {
   daemon *d = calloc(1, sizeof *d);
   if (!d) return 1;
   d->o = *opts;
-  d->started = (int64_t)time(NULL);
-  d->n.policy_errors = json_object();
+  pthread_mutex_init(&d->mu, NULL);
+  daemon_view_init(&d->v, (int64_t)time(NULL), d->o.every_ms);
   char err[2048], q[2100], qp[1100], qs[300];
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill the daemon */
   uv_loop_init(&d->loop);
+  if (notify_open_env(&d->svc, err, sizeof err))
+    log_line(&d->o.log, LOG_WARN, "notify", "failure=%s", log_quote(q, sizeof q, err));
   int rc = 1;
-  if (store_open(&d->s, d->o.db, 0, err, sizeof err)) {
+  if (store_open(&d->s, d->o.db, STORE_OPEN_EXISTING, err, sizeof err)) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
@@ -576,17 +883,24 @@ int daemon_run(const daemon_options *opts) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
+  publish(d); /* before the HTTP threads can ask */
+  if (start_http(d, err, sizeof err)) {
+    log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
+    close_handle((uv_handle_t *)&d->inbox_wake);
+    goto out;
+  }
+  store_busy_timeout(d->s, DAEMON_BUSY_MS);
   uv_timer_init(&d->loop, &d->tick);
   uv_timer_init(&d->loop, &d->debounce);
-  d->tick.data = d->debounce.data = d;
+  uv_timer_init(&d->loop, &d->retry);
+  uv_timer_init(&d->loop, &d->publish);
+  d->tick.data = d->debounce.data = d->retry.data = d->publish.data = d;
   uv_timer_start(&d->tick, on_tick, d->o.every_ms, d->o.every_ms);
+  uv_timer_start(&d->publish, on_publish, PUBLISH_MS, PUBLISH_MS);
   uv_fs_event_init(&d->loop, &d->watch);
-  d->watch.data = d;
-  int wr = uv_fs_event_start(&d->watch, on_fs_event, d->o.policies, 0);
-  d->watching = 1;
-  if (wr < 0)
-    log_line(&d->o.log, LOG_WARN, "watch", "dir=%s failure=%s note=\"reload with SIGHUP or ctl\"",
-             log_quote(q, sizeof q, d->o.policies), log_quote(qs, sizeof qs, uv_strerror(wr)));
+  uv_fs_event_init(&d->loop, &d->watch_lib);
+  d->watch.data = d->watch_lib.data = d;
+  arm_watches(d);
   uv_signal_init(&d->loop, &d->sighup);
   uv_signal_init(&d->loop, &d->sigterm);
   uv_signal_init(&d->loop, &d->sigint);
@@ -594,22 +908,28 @@ int daemon_run(const daemon_options *opts) {
   uv_signal_start(&d->sighup, on_signal, SIGHUP);
   uv_signal_start(&d->sigterm, on_signal, SIGTERM);
   uv_signal_start(&d->sigint, on_signal, SIGINT);
+  notify_watchdog_start(&d->svc, &d->loop);
   log_line(&d->o.log, LOG_INFO, "start", "db=%s policies=%s socket=%s every_ms=%llu",
            log_quote(q, sizeof q, d->o.db), log_quote(qp, sizeof qp, d->o.policies),
            log_quote(qs, sizeof qs, d->o.socket), (unsigned long long)d->o.every_ms);
-  request_reload(d, "start", NULL); /* then the first sweep catches up */
+  request_reload(d, "start", (asker){0}); /* then the first sweep catches up */
   uv_run(&d->loop, UV_RUN_DEFAULT);
   rc = 0;
 out:
+  notify_close(&d->svc);
   if (d->ctl) { /* failed to start after the socket was bound */
     control_close(d->ctl);
-    uv_run(&d->loop, UV_RUN_DEFAULT);
+    d->ctl = NULL;
   }
+  uv_run(&d->loop, UV_RUN_DEFAULT); /* finishes the closes */
+  /* Every HTTP call has been answered (shut_down, then the last job): the threads go. */
+  http_api_stop(d->http);
   if (uv_loop_close(&d->loop) != 0) {
     log_line(&d->o.log, LOG_WARN, "stop", "note=\"handles still open at exit\"");
   }
-  if (d->current) policy_set_unref(d->current);
-  json_decref(d->n.policy_errors);
+  daemon_view_free(&d->v);
+  daemon_view_free(&d->pub);
+  pthread_mutex_destroy(&d->mu);
   store_close(d->s);
   if (rc == 0) log_line(&d->o.log, LOG_INFO, "stopped", "code=0");
   free(d);

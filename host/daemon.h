@@ -8,7 +8,11 @@
  * swaps the set atomically while the job finishes on the old one, and every stored
  * result names the version that produced it. SIGTERM/SIGINT stop taking work, let the
  * chunk in hand commit (each chunk is one transaction), close every handle and return 0.
- * Depends on eval.h, eval_store.h, policy.h, control.h, log.h. */
+ * With --http, an HTTP listener (http_api.h) answers health, metrics and the JSON API on
+ * threads of its own from a copy of the daemon's view (daemon_view.h) and read-only store
+ * connections, and hands reloads, sweeps and evaluations to the loop thread.
+ * Depends on eval.h, eval_store.h, policy_set.h, control.h, http_api.h, daemon_view.h,
+ * log.h, notify.h. */
 #ifndef ATTAIN_DAEMON_H
 #define ATTAIN_DAEMON_H
 
@@ -20,6 +24,9 @@ typedef struct daemon_options {
   const char *db, *policies, *socket;
   uint64_t every_ms;  /* period of the incremental sweeps */
   int workers;        /* evaluation threads per sweep; 0: one per core */
+  const char *http;   /* --http ADDR:PORT, or NULL: no HTTP listener */
+  const char *http_token_file, *http_read_token_file; /* bearer tokens, or NULL */
+  int http_threads;   /* 0: 2 */
   logger log;
 } daemon_options;
 

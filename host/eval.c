@@ -48,6 +48,7 @@ typedef struct sweep {
   size_t next, delivered;
   chunk_out *slots[WINDOW];
   int failed;
+  int code; /* what eval_run returns when failed */
   char err[1024];
   int64_t errors;
 } sweep;
@@ -127,7 +128,7 @@ static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_
         row->alert = lc.alert;
         row->open_alert_id = lc.open_alert_id;
         row->bought_by = arena_strdup(&c->mem, lc.bought_by);
-        row->cause = arena_strdup(&c->mem, lc.cause);
+        row->cause = lc.cause[0] ? arena_strdup(&c->mem, lc.cause) : "";
         if (lc.alert == LC_ALERT_RAISE) {
           row->alert_cause = row->cause;
           row->alert_raised = q->at;
@@ -160,8 +161,10 @@ static void chunk_bounds(const eval_request *q, size_t k, int64_t *lo, int64_t *
   }
 }
 
+/* Builds chunk k, or returns NULL with err and *code (a store code, or -1). */
 static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, int64_t *errors,
-                              char *err, size_t errsz) {
+                              int *code, char *err, size_t errsz) {
+  *code = -1;
   chunk_out *c = calloc(1, sizeof *c);
   if (!c) {
     snprintf(err, errsz, "out of memory");
@@ -194,10 +197,11 @@ static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, in
   for (size_t l = 0; l < loads; l++) {
     if (q->by_list && !dense) lo = hi = q->oids[first + l];
     eval_prior_reset(w->prior);
-    if (facts_batch_load(w->batch, w->s, lo, hi, win, q->at, eval_prior_sink(), w->prior, err,
-                         errsz) ||
-        eval_prior_check(w->prior)) {
-      if (eval_prior_check(w->prior)) snprintf(err, errsz, "loading results: out of memory");
+    int rc = facts_batch_load(w->batch, w->s, lo, hi, win, q->at, eval_prior_sink(), w->prior,
+                              err, errsz);
+    if (rc || eval_prior_check(w->prior)) {
+      if (!rc) snprintf(err, errsz, "loading results: out of memory");
+      if (rc == STORE_EBUSY) *code = rc;
       chunk_free(c);
       return NULL;
     }
@@ -217,10 +221,11 @@ static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, in
   return c;
 }
 
-static void fail(sweep *sw, const char *msg) {
+static void fail(sweep *sw, const char *msg, int code) {
   pthread_mutex_lock(&sw->mu);
   if (!sw->failed) {
     sw->failed = 1;
+    sw->code = code < 0 ? code : -1;
     snprintf(sw->err, sizeof sw->err, "%s", msg);
   }
   pthread_cond_broadcast(&sw->ready);
@@ -239,10 +244,13 @@ static int ctx_open(worker_ctx *w, const eval_request *q, store *s, char *err, s
     snprintf(err, errsz, "out of memory");
     return -1;
   }
-  if (s)
+  if (s) {
     w->s = s;
-  else if (store_open(&w->s, q->db, 0, err, errsz))
-    return -1;
+  } else {
+    int rc = store_open(&w->s, q->db, 0, err, errsz);
+    if (rc) return rc;
+    if (q->busy_ms) store_busy_timeout(w->s, q->busy_ms);
+  }
   return policy_runtime_take(&w->rt, q->set, err, errsz);
 }
 
@@ -260,8 +268,9 @@ static void *worker(void *arg) {
   /* Linux threads have their own nice value: a worker may yield to the loop thread. */
   if (sw->req->nice) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), sw->req->nice);
   worker_ctx w;
-  if (ctx_open(&w, sw->req, NULL, err, sizeof err)) {
-    fail(sw, err);
+  int rc = ctx_open(&w, sw->req, NULL, err, sizeof err);
+  if (rc) {
+    fail(sw, err, rc);
     ctx_close(&w, sw->req);
     return NULL;
   }
@@ -277,9 +286,9 @@ static void *worker(void *arg) {
     size_t k = sw->next++;
     pthread_mutex_unlock(&sw->mu);
     int64_t errors = 0;
-    chunk_out *c = chunk_build(sw->req, k, &w, &errors, err, sizeof err);
+    chunk_out *c = chunk_build(sw->req, k, &w, &errors, &rc, err, sizeof err);
     if (!c) {
-      fail(sw, err);
+      fail(sw, err, rc);
       break;
     }
     __atomic_add_fetch(&sw->errors, errors, __ATOMIC_RELAXED);
@@ -288,6 +297,11 @@ static void *worker(void *arg) {
     pthread_cond_broadcast(&sw->ready);
     pthread_mutex_unlock(&sw->mu);
   }
+  /* eval_run may be waiting for a chunk no worker will take now (the stop flag is set from
+   * another thread without this lock): wake it to see why. */
+  pthread_mutex_lock(&sw->mu);
+  pthread_cond_broadcast(&sw->ready);
+  pthread_mutex_unlock(&sw->mu);
   ctx_close(&w, sw->req);
   return NULL;
 }
@@ -319,9 +333,10 @@ static int run_inline(const eval_request *req, eval_stats *stats, char *err, siz
   size_t n = chunk_count(req);
   for (size_t k = 0; rc == 0 && k < n; k++) {
     int64_t errors = 0;
-    chunk_out *c = chunk_build(req, k, &w, &errors, err, errsz);
+    int code;
+    chunk_out *c = chunk_build(req, k, &w, &errors, &code, err, errsz);
     if (!c) {
-      rc = -1;
+      rc = code;
       break;
     }
     stats->errors += errors;
@@ -352,7 +367,7 @@ int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz
   int started = 0;
   for (; started < nworkers; started++)
     if (pthread_create(&threads[started], NULL, worker, &sw)) {
-      fail(&sw, "cannot start a worker thread");
+      fail(&sw, "cannot start a worker thread", -1);
       break;
     }
   for (size_t k = 0; k < sw.nchunks; k++) {
@@ -368,7 +383,8 @@ int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz
     pthread_mutex_unlock(&sw.mu);
     if (!c) break; /* failed or stopped */
     char why[1024];
-    if (deliver(req, c, stats, why, sizeof why)) fail(&sw, why);
+    int rc = deliver(req, c, stats, why, sizeof why);
+    if (rc) fail(&sw, why, rc);
     chunk_free(c);
     if (stopping(&sw) || sw.failed) break;
   }
@@ -385,7 +401,7 @@ int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz
   stats->seconds = now_seconds() - start;
   if (sw.failed) {
     snprintf(err, errsz, "%s", sw.err);
-    return -1;
+    return sw.code;
   }
   return 0;
 }

@@ -76,6 +76,7 @@ typedef struct eval_request {
   const volatile int *stop; /* optional: set non-zero to stop after the chunks in hand */
   int nice;           /* raise the worker threads' nice value by this much (the daemon
                          keeps its loop thread ahead of sweeps) */
+  int busy_ms;        /* the workers' busy timeout (0: STORE_BUSY_MS) */
 } eval_request;
 
 typedef struct eval_stats {
@@ -83,8 +84,10 @@ typedef struct eval_stats {
   double seconds;
 } eval_stats;
 
-/* Runs the evaluation. Returns 0, or -1 with err (a worker could not start, a store read
- * failed, or on_chunk failed: chunks already handed over stay handed over). */
+/* Runs the evaluation. Returns 0, or a negative code with err (a worker could not start, a
+ * store read failed, or on_chunk failed: chunks already handed over stay handed over, no
+ * later chunk is handed over). STORE_EBUSY when the store (or on_chunk) found the database
+ * busy: a retry later may succeed. */
 int eval_run(const eval_request *req, eval_stats *stats, char *err, size_t errsz);
 
 #endif

@@ -114,8 +114,10 @@ const char *facts_why_name(enum facts_why why);
 int facts_why_parse(const char *name);
 
 /* Is an event at `time` that the program learned of at `known` (FACTS_NO_TIME: at `time`)
- * seen as of `as_of`? */
-int facts_seen(int64_t time, int64_t known, int64_t as_of);
+ * seen as of `as_of`? (Inline: it runs for every holding of every evaluation.) */
+static inline int facts_seen(int64_t time, int64_t known, int64_t as_of) {
+  return (known != FACTS_NO_TIME ? known : time) <= as_of;
+}
 
 /* The end of a holding's association as known at `as_of`: the start of the first later
  * association seen then (FACTS_NO_TIME if none), and whether that one is with another
@@ -144,6 +146,10 @@ int facts_override_in_force(const facts_override *ov, facts_time ft);
  * at least o->nusers bytes. */
 int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes, int ncodes,
                      int kind, const char *competency, unsigned char *seen);
+/* The same with the codes' facts_code_hash values computed once by the caller. */
+int64_t facts_people_hashed(const facts_org *o, facts_time ft, const char *const *codes,
+                            const uint32_t *hashes, int ncodes, int kind, const char *competency,
+                            unsigned char *seen);
 
 /* Sum of `metric` over the `months` months ending with the month of `as_of`; the latest
  * value at or before that month (0 and *found = 0 if none); the value of one month. */

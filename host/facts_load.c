@@ -234,6 +234,15 @@ static void resolve(facts_batch *b, struct org_entry *e) {
       if (!fh->nlater) fh->later = &b->later[k];
       fh->nlater++;
     }
+    /* One association's later ones arrive together (the read sorts by association), in no
+     * given order: by start, as facts_holding_ended reads them. A few at most. */
+    facts_later *l = &b->later[fh->later ? fh->later - b->later : 0];
+    for (int i = 1; i < fh->nlater; i++)
+      for (int j = i; j > 0 && l[j].started < l[j - 1].started; j--) {
+        facts_later t = l[j];
+        l[j] = l[j - 1];
+        l[j - 1] = t;
+      }
   }
 }
 

@@ -43,10 +43,6 @@ int facts_why_parse(const char *name) {
   return -1;
 }
 
-int facts_seen(int64_t time, int64_t known, int64_t as_of) {
-  return (known != FACTS_NO_TIME ? known : time) <= as_of;
-}
-
 int64_t facts_holding_ended(const facts_org *o, const facts_holding *h, int64_t as_of,
                             int *moved_away) {
   for (int i = 0; i < h->nlater; i++)
@@ -75,8 +71,8 @@ enum facts_why facts_holding_status(const facts_org *o, const facts_holding *h, 
   if (u && u->joined != FACTS_NO_TIME && !facts_seen(u->joined, u->joined_known, ft.as_of))
     return FACTS_IRRELEVANT; /* an account the program does not know of yet */
   if (h->earned > t || h->started > t) return FACTS_IRRELEVANT;
-  int moved_away;
-  int64_t ended = facts_holding_ended(o, h, ft.as_of, &moved_away);
+  int moved_away = 0;
+  int64_t ended = h->nlater ? facts_holding_ended(o, h, ft.as_of, &moved_away) : FACTS_NO_TIME;
   if (ended != FACTS_NO_TIME && h->earned >= ended) return FACTS_IRRELEVANT;
   if (ended != FACTS_NO_TIME && ended <= t) return moved_away ? FACTS_MOVED_AWAY : FACTS_MOVED_USER;
   if (u && u->left != FACTS_NO_TIME && u->left <= t && facts_seen(u->left, u->left_known, ft.as_of))
@@ -158,12 +154,10 @@ int facts_override_in_force(const facts_override *ov, facts_time ft) {
   return (ov->from == FACTS_NO_TIME || ov->from <= ft.t) && ft.t < ov->until;
 }
 
-int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes, int ncodes,
-                     int kind, const char *competency, unsigned char *seen) {
+int64_t facts_people_hashed(const facts_org *o, facts_time ft, const char *const *codes,
+                            const uint32_t *hashes, int ncodes, int kind, const char *competency,
+                            unsigned char *seen) {
   int64_t n = 0;
-  uint32_t hashes[64];
-  if (ncodes > 64) ncodes = 64;
-  for (int i = 0; i < ncodes; i++) hashes[i] = facts_code_hash(codes[i]);
   if (o->nusers) memset(seen, 0, (size_t)o->nusers);
   for (int i = 0; i < o->nholdings; i++) {
     const facts_holding *h = &o->holdings[i];
@@ -182,6 +176,14 @@ int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes
         n += ov->people;
     }
   return n;
+}
+
+int64_t facts_people(const facts_org *o, facts_time ft, const char *const *codes, int ncodes,
+                     int kind, const char *competency, unsigned char *seen) {
+  uint32_t hashes[64];
+  if (ncodes > 64) ncodes = 64;
+  for (int i = 0; i < ncodes; i++) hashes[i] = facts_code_hash(codes[i]);
+  return facts_people_hashed(o, ft, codes, hashes, ncodes, kind, competency, seen);
 }
 
 /* The [first, last) rows of `metric` (metrics are sorted by name, then period, and rows

@@ -44,6 +44,7 @@ typedef struct batch {
 struct job {
   const char *path;
   FILE *in;
+  const struct policy_schema *schema; /* names must be declared there, or NULL */
   import_stats *stats;
   int failure; /* which IMPORT_E* a non-zero return means */
   pthread_mutex_t mu;
@@ -201,10 +202,15 @@ static int import_lines(store *s, void *arg, char *err, size_t errsz) {
     batch *b = job->ring[job->consumed % RING];
     pthread_mutex_unlock(&job->mu);
     for (int i = 0; i < b->n && !rc; i++) {
+      if (job->schema && import_record_check_schema(&b->items[i].r, job->schema, why, sizeof why)) {
+        snprintf(err, errsz, "%s:%ld: %s", job->path, b->items[i].lineno, why);
+        rc = job->failure = IMPORT_EDATA;
+        break;
+      }
       int src = import_record_store(s, &b->items[i].r, why, sizeof why);
       if (src != STORE_OK) {
         snprintf(err, errsz, "%s:%ld: %s", job->path, b->items[i].lineno, why);
-        rc = job->failure = src == STORE_ERROR ? IMPORT_ESTORE : IMPORT_EDATA;
+        rc = job->failure = src == STORE_ENOTFOUND || src == STORE_ECONFLICT ? IMPORT_EDATA : IMPORT_ESTORE;
       } else {
         job->stats->records++;
       }
@@ -237,8 +243,15 @@ static int import_lines(store *s, void *arg, char *err, size_t errsz) {
 
 int import_stream(store *s, FILE *in, const char *name, import_stats *stats, char *err,
                   size_t errsz) {
+  return import_stream_checked(s, in, name, NULL, stats, err, errsz);
+}
+
+int import_stream_checked(store *s, FILE *in, const char *name,
+                          const struct policy_schema *schema, import_stats *stats, char *err,
+                          size_t errsz) {
   memset(stats, 0, sizeof *stats);
-  struct job job = {.path = name, .in = in, .stats = stats, .failure = IMPORT_ESTORE};
+  struct job job = {.path = name, .in = in, .schema = schema, .stats = stats,
+                    .failure = IMPORT_ESTORE};
   for (int i = 0; i < RING; i++)
     if (!(job.ring[i] = calloc(1, sizeof(batch)))) {
       for (int k = 0; k < i; k++) free(job.ring[k]);
@@ -263,6 +276,11 @@ int import_stream(store *s, FILE *in, const char *name, import_stats *stats, cha
 }
 
 int import_file(store *s, const char *path, import_stats *stats, char *err, size_t errsz) {
+  return import_file_checked(s, path, NULL, stats, err, errsz);
+}
+
+int import_file_checked(store *s, const char *path, const struct policy_schema *schema,
+                        import_stats *stats, char *err, size_t errsz) {
   memset(stats, 0, sizeof *stats);
   int is_stdin = strcmp(path, "-") == 0;
   FILE *in = is_stdin ? stdin : fopen(path, "rb");
@@ -270,7 +288,7 @@ int import_file(store *s, const char *path, import_stats *stats, char *err, size
     snprintf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
     return IMPORT_EINPUT;
   }
-  int rc = import_stream(s, in, is_stdin ? "<stdin>" : path, stats, err, errsz);
+  int rc = import_stream_checked(s, in, is_stdin ? "<stdin>" : path, schema, stats, err, errsz);
   if (!is_stdin) fclose(in);
   return rc;
 }

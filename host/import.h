@@ -32,4 +32,14 @@ int import_file(store *s, const char *path, import_stats *stats, char *err, size
 int import_stream(store *s, FILE *in, const char *name, import_stats *stats, char *err,
                   size_t errsz);
 
+/* Like import_file and import_stream, and each metric name and achievement code (of
+ * achievements and overrides) must be declared in `schema` (policy_schema.h; NULL: no
+ * check), an achievement's with its kind: an undeclared one is bad data. */
+struct policy_schema;
+int import_file_checked(store *s, const char *path, const struct policy_schema *schema,
+                        import_stats *stats, char *err, size_t errsz);
+int import_stream_checked(store *s, FILE *in, const char *name,
+                          const struct policy_schema *schema, import_stats *stats, char *err,
+                          size_t errsz);
+
 #endif

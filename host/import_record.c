@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "isotime.h"
+#include "policy_schema.h"
 
 enum field_kind {
   F_ID,          /* non-empty string -> const char * (NULL when absent) */
@@ -301,4 +302,39 @@ int import_record_store(store *s, const import_record *r, char *why, size_t whys
   case IMPORT_MEMBERSHIP: return store_membership_put(s, &r->as.membership, why, whysz);
   default: return STORE_ERROR;
   }
+}
+
+int import_record_check_schema(const import_record *r, const policy_schema *s, char *why,
+                               size_t whysz) {
+  const char *type, *name, *kind = NULL, *key;
+  int what;
+  switch (r->type) {
+  case IMPORT_METRIC:
+    type = "metric", key = "metric", name = r->as.metric.metric, what = POLICY_SCHEMA_METRIC;
+    break;
+  case IMPORT_ACHIEVEMENT:
+    type = "achievement", key = "code", name = r->as.achievement.code, what = POLICY_SCHEMA_CODE;
+    kind = r->as.achievement.kind;
+    break;
+  case IMPORT_OVERRIDE:
+    type = "override", key = "code", name = r->as.override.code, what = POLICY_SCHEMA_CODE;
+    break;
+  default: return 0;
+  }
+  const char *declared = policy_schema_kind(s, what, name);
+  if (!declared) {
+    const char *near = policy_schema_closest(s, what, name);
+    char hint[300] = "";
+    if (near) snprintf(hint, sizeof hint, " (did you mean \"%.200s\"?)", near);
+    snprintf(why, whysz, "%s: %s \"%.200s\" is not declared in %s%s", type, key, name,
+             policy_schema_path(s), hint);
+    return -1;
+  }
+  if (kind && strcmp(kind, declared) != 0) {
+    snprintf(why, whysz, "%s: code \"%.200s\" is declared as %s %s in %s, not %s %s", type, name,
+             declared[0] == 'a' || declared[0] == 'e' ? "an" : "a", declared, policy_schema_path(s),
+             kind[0] == 'a' || kind[0] == 'e' ? "an" : "a", kind);
+    return -1;
+  }
+  return 0;
 }

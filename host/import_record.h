@@ -70,6 +70,14 @@ int import_record_parse(json_t *obj, import_record *r, char *why, size_t whysz);
  * them out of the JSON and re-point them); returns how many (at most IMPORT_MAX_STRINGS). */
 int import_record_strings(import_record *r, const char **fields[IMPORT_MAX_STRINGS]);
 
+/* With a policy set's schema (policy_schema.h): 0 when the record's metric name or
+ * achievement code is declared (an achievement's with its kind), else -1 with `why`
+ * ("metric: \"ai_revenu\" is not declared in policies/schema.json (did you mean
+ * \"ai_revenue\"?)"). Records of other types pass. */
+struct policy_schema;
+int import_record_check_schema(const import_record *r, const struct policy_schema *s, char *why,
+                               size_t whysz);
+
 /* Writes one record (inside the import's transaction): STORE_OK, or a store error with
  * `why` (STORE_ENOTFOUND / STORE_ECONFLICT for bad data). */
 int import_record_store(store *s, const import_record *r, char *why, size_t whysz);

@@ -1,13 +1,18 @@
 /* log.c — key=value log lines (see log.h). */
 #include "log.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "isotime.h"
 
 static const char *const names[] = {"debug", "info", "warn", "error"};
+/* syslog priorities, as sd-daemon.h's SD_DEBUG, SD_INFO, SD_WARNING, SD_ERR */
+static const char *const priorities[] = {"<7>", "<6>", "<4>", "<3>"};
 
 int log_level_parse(const char *name) {
   for (int i = LOG_DEBUG; i <= LOG_ERROR; i++)
@@ -15,12 +20,34 @@ int log_level_parse(const char *name) {
   return -1;
 }
 
+int log_format_parse(const char *name) {
+  if (name && strcmp(name, "text") == 0) return LOG_FORMAT_TEXT;
+  if (name && strcmp(name, "journal") == 0) return LOG_FORMAT_JOURNAL;
+  return -1;
+}
+
+int log_journal_stream_matches(const char *journal_stream, int fd) {
+  /* Digits only: strtoumax alone would also take blanks and signs. */
+  if (!journal_stream || *journal_stream < '0' || *journal_stream > '9') return 0;
+  char *end;
+  uintmax_t dev = strtoumax(journal_stream, &end, 10);
+  if (*end != ':' || end[1] < '0' || end[1] > '9') return 0;
+  const char *ino_at = end + 1;
+  uintmax_t ino = strtoumax(ino_at, &end, 10);
+  if (*end) return 0;
+  struct stat st;
+  if (fstat(fd, &st) != 0) return 0;
+  return (uintmax_t)st.st_dev == dev && (uintmax_t)st.st_ino == ino;
+}
+
 void log_line(const logger *lg, int level, const char *event, const char *fmt, ...) {
   if (!lg->to || level < lg->min) return;
   char ts[ISOTIME_BUFSZ];
   isotime_format((int64_t)time(NULL), ts); /* the operator's clock, not an evaluation's */
   char line[4096];
-  int n = snprintf(line, sizeof line, "ts=%s level=%s event=%s", ts, names[level], event);
+  int n = snprintf(line, sizeof line, "%sts=%s level=%s event=%s",
+                   lg->format == LOG_FORMAT_JOURNAL ? priorities[level] : "", ts, names[level],
+                   event);
   if (fmt && *fmt && n > 0 && (size_t)n < sizeof line) {
     line[n++] = ' ';
     va_list ap;

@@ -13,7 +13,13 @@
  *   -- r.error, r.next_change, r.policy
  *
  * Records go through the real JSON Lines importer, so a fixture with a bad record fails
- * with the importer's own "fixture:LINE: reason". testing.null stands for JSON null.
+ * with the importer's own "fixture:LINE: reason" (db:import(text, name) names the input);
+ * testing.new { policies = DIR } holds them to DIR's schema.json as `attain import` does.
+ * testing.null stands for JSON null. For `attain test` (stdlib/testing/attain/):
+ * testing.decode(json) parses one JSON value, testing.observe(f) calls f(request, result)
+ * after every evaluate (outcome coverage), testing.coverage() makes sets loaded after it
+ * record the lines their policy functions run, and testing.lines(dir) says which of a
+ * set's lines of policy functions did not.
  * Results come back as Lua tables in the shapes of the JSON output (docs/eval.md): an
  * edge, written here from the typed result; times are ISO 8601 strings. Nothing
  * evaluated is stored. */
@@ -29,18 +35,38 @@
 #include "isotime.h"
 #include "jsonw.h"
 #include "lifecycle.h"
+#include "policy_lint.h"
+#include "policy_schema.h"
 #include "policy_set.h"
+#include "sandbox.h"
 #include "result.h"
 #include "store.h"
 #include "store_read.h"
 
 #define DB_MT "attain.testing.db"
 
+int luaopen_attain_testing(lua_State *L);
+
 typedef struct tdb {
   store *s;
   policy_set *set;
   char *policies; /* the directory the cached set came from */
+  policy_schema *schema; /* testing.new { policies = DIR }: imports must use its names */
 } tdb;
+
+/* The registry key of the function testing.observe set (called after every evaluate). */
+static const char observer_key = 'O';
+/* The registry key of the line recorder testing.coverage made (a full userdata holding a
+ * sandbox_lines pointer): sets loaded after it record the lines policy functions run. */
+static const char lines_key = 'L';
+
+static sandbox_lines *recorder(lua_State *L) {
+  sandbox_lines *l = NULL;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lines_key) == LUA_TUSERDATA)
+    l = *(sandbox_lines **)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return l;
+}
 
 static tdb *check_db(lua_State *L) {
   tdb *d = luaL_checkudata(L, 1, DB_MT);
@@ -86,17 +112,36 @@ static json_t *to_json(lua_State *L, int idx, int depth) {
 
 /* ---- methods ---- */
 
+/* testing.new { policies = DIR }: with a policy directory whose schema.json declares the
+ * vocabulary, imports are checked against it as `attain import` checks them. */
 static int l_new(lua_State *L) {
+  const char *dir = NULL;
+  if (lua_istable(L, 1)) {
+    lua_getfield(L, 1, "policies");
+    dir = lua_tostring(L, -1);
+    lua_pop(L, 1); /* the options table anchors the string */
+  }
   tdb *d = lua_newuserdatauv(L, sizeof *d, 0);
   memset(d, 0, sizeof *d);
   luaL_setmetatable(L, DB_MT);
   char err[1024];
   if (store_open(&d->s, ":memory:", 1, err, sizeof err)) return luaL_error(L, "%s", err);
+  if (dir) {
+    char **sp;
+    int nsp;
+    if (policy_schema_load_dir(&d->schema, dir, &sp, &nsp) < 0) {
+      lua_pushstring(L, nsp ? sp[0] : "schema.json: cannot be read");
+      policy_schema_problems_free(sp, nsp);
+      return lua_error(L);
+    }
+  }
   return 1;
 }
 
+/* db:import(records | text [, name]): name is what messages call the input ("fixture"). */
 static int l_import(lua_State *L) {
   tdb *d = check_db(L);
+  const char *name = luaL_optstring(L, 3, "fixture");
   char *text = NULL;
   size_t len = 0;
   if (lua_type(L, 2) == LUA_TSTRING) {
@@ -135,7 +180,7 @@ static int l_import(lua_State *L) {
   }
   char err[1024];
   import_stats st;
-  int rc = in ? import_stream(d->s, in, "fixture", &st, err, sizeof err) : IMPORT_EINPUT;
+  int rc = in ? import_stream_checked(d->s, in, name, d->schema, &st, err, sizeof err) : IMPORT_EINPUT;
   if (in) fclose(in);
   free(text);
   if (rc) {
@@ -164,7 +209,8 @@ static policy_set *load_set(lua_State *L, tdb *d, const char *dir) {
   d->set = NULL;
   d->policies = strdup(dir);
   char err[1024];
-  if (policy_set_load(&d->set, dir, NULL, err, sizeof err)) luaL_error(L, "%s", err);
+  sandbox_limits limits = {.lines = recorder(L)};
+  if (policy_set_load(&d->set, dir, &limits, err, sizeof err)) luaL_error(L, "%s", err);
   return d->set;
 }
 
@@ -266,6 +312,14 @@ static void push_goal(lua_State *L, const result_goal *g) {
   set_bool(L, "met", g->met);
   set_str(L, "error", g->error);
   set_str(L, "detail_error", g->detail_error);
+  if (g->ntrace) {
+    lua_createtable(L, g->ntrace, 0);
+    for (int i = 0; i < g->ntrace; i++) {
+      lua_pushstring(L, g->trace[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "trace");
+  }
   switch (g->detail) {
   case RESULT_DETAIL_PEOPLE:
     lua_createtable(L, 0, 3);
@@ -440,6 +494,71 @@ static int l_evaluate(lua_State *L) {
   eval_stats stats;
   if (eval_run(&req, &stats, err, sizeof err)) return luaL_error(L, "attain.testing: %s", err);
   if (!e.pushed) return luaL_error(L, "attain.testing: no result for %s", org);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &observer_key) == LUA_TFUNCTION) {
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -3);
+    lua_call(L, 2, 0);
+  } else {
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+/* testing.observe(f): f(request, result) after every db:evaluate (attain test's outcome
+ * coverage); nil stops. */
+static int l_observe(lua_State *L) {
+  if (!lua_isnil(L, 1)) luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_settop(L, 1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &observer_key);
+  return 0;
+}
+
+static void push_json(lua_State *L, json_t *j, int depth) {
+  luaL_checkstack(L, 4, "JSON nested too deeply");
+  if (depth > 64) luaL_error(L, "JSON nested too deeply");
+  switch (json_typeof(j)) {
+  case JSON_OBJECT: {
+    lua_createtable(L, 0, (int)json_object_size(j));
+    const char *k;
+    json_t *v;
+    json_object_foreach(j, k, v) {
+      push_json(L, v, depth + 1);
+      lua_setfield(L, -2, k);
+    }
+    return;
+  }
+  case JSON_ARRAY: {
+    lua_createtable(L, (int)json_array_size(j), 0);
+    size_t i;
+    json_t *v;
+    json_array_foreach(j, i, v) {
+      push_json(L, v, depth + 1);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return;
+  }
+  case JSON_STRING: lua_pushlstring(L, json_string_value(j), json_string_length(j)); return;
+  case JSON_INTEGER: lua_pushinteger(L, (lua_Integer)json_integer_value(j)); return;
+  case JSON_REAL: lua_pushnumber(L, json_real_value(j)); return;
+  case JSON_TRUE: lua_pushboolean(L, 1); return;
+  case JSON_FALSE: lua_pushboolean(L, 0); return;
+  default: lua_pushlightuserdata(L, (void *)&luaopen_attain_testing); return; /* null */
+  }
+}
+
+/* testing.decode(text) -> value, or nil and "reason (column N)"; JSON null is testing.null. */
+static int l_decode(lua_State *L) {
+  size_t len;
+  const char *text = luaL_checklstring(L, 1, &len);
+  json_error_t jerr;
+  json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+  if (!j) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s (column %d)", jerr.text, jerr.column);
+    return 2;
+  }
+  push_json(L, j, 0);
+  json_decref(j);
   return 1;
 }
 
@@ -450,12 +569,10 @@ static int l_check(lua_State *L) {
   policy_set *set;
   if (policy_set_load(&set, dir, NULL, err, sizeof err)) return luaL_error(L, "%s", err);
   lua_newtable(L);
-  int n = 0;
-  for (int i = 0; i < set->nfiles; i++)
-    if (set->files[i].problem) {
-      lua_pushstring(L, set->files[i].problem);
-      lua_rawseti(L, -2, ++n);
-    }
+  for (int k = 0; k < policy_set_issue_count(set); k++) {
+    lua_pushstring(L, policy_set_issue(set, k));
+    lua_rawseti(L, -2, k + 1);
+  }
   lua_pushstring(L, set->version);
   policy_set_unref(set);
   return 2;
@@ -497,16 +614,91 @@ static int l_policies(lua_State *L) {
   return 2;
 }
 
+static int lines_gc(lua_State *L) {
+  sandbox_lines **l = lua_touserdata(L, 1);
+  sandbox_lines_free(*l);
+  *l = NULL;
+  return 0;
+}
+
+/* testing.coverage(): from now on, policy sets loaded by db:evaluate record which lines
+ * of their policy functions run (attain test --coverage). */
+static int l_coverage(lua_State *L) {
+  if (recorder(L)) return 0;
+  sandbox_lines **l = lua_newuserdatauv(L, sizeof *l, 0);
+  *l = sandbox_lines_new();
+  if (!*l) return luaL_error(L, "out of memory");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, lines_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &lines_key);
+  return 0;
+}
+
+static void push_ints(lua_State *L, const int *v, int n) {
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushinteger(L, v[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/* One file's lines of policy functions, and those of them that did not run. */
+static void push_file_lines(lua_State *L, const sandbox_lines *rec, const char *path,
+                            const char *src, size_t len) {
+  int *lines, n;
+  char err[256];
+  if (policy_lint_lines(path, src, len, &lines, &n, err, sizeof err)) luaL_error(L, "%s", err);
+  int *missed = n ? malloc((size_t)n * sizeof *missed) : NULL;
+  int nm = 0;
+  for (int i = 0; missed && i < n; i++)
+    if (!rec || !sandbox_lines_hit(rec, path, lines[i])) missed[nm++] = lines[i];
+  lua_createtable(L, 0, 3);
+  set_str(L, "file", path);
+  push_ints(L, lines, n);
+  lua_setfield(L, -2, "lines");
+  push_ints(L, missed, nm);
+  lua_setfield(L, -2, "missed");
+  free(lines);
+  free(missed);
+}
+
+/* testing.lines(dir) -> per competency file and lib/ module of the set: { file, lines =
+ * {...}, missed = {...} }, the lines of its policy functions and those that did not run
+ * since testing.coverage(). */
+static int l_lines(lua_State *L) {
+  const char *dir = luaL_checkstring(L, 1);
+  char err[1024];
+  policy_set *set;
+  if (policy_set_load(&set, dir, NULL, err, sizeof err)) return luaL_error(L, "%s", err);
+  const sandbox_lines *rec = recorder(L);
+  lua_newtable(L);
+  int k = 0;
+  for (int i = 0; i < set->nfiles; i++) {
+    if (!set->files[i].source) continue;
+    push_file_lines(L, rec, set->files[i].path, set->files[i].source, set->files[i].len);
+    lua_rawseti(L, -2, ++k);
+  }
+  for (const stdlib_module *m = set->modules; m && m->name; m++) {
+    if (strncmp(m->name, "lib.", 4) != 0) continue;
+    push_file_lines(L, rec, m->chunkname + 1, m->source, m->len);
+    lua_rawseti(L, -2, ++k);
+  }
+  policy_set_unref(set);
+  return 1;
+}
+
 static int l_close(lua_State *L) {
   tdb *d = luaL_checkudata(L, 1, DB_MT);
   policy_set_unref(d->set);
   free(d->policies);
+  policy_schema_free(d->schema);
   store_close(d->s);
   memset(d, 0, sizeof *d);
   return 0;
 }
 
-int luaopen_attain_testing(lua_State *L);
 int luaopen_attain_testing(lua_State *L) {
   static const luaL_Reg methods[] = {{"import", l_import},
                                      {"evaluate", l_evaluate},
@@ -519,7 +711,9 @@ int luaopen_attain_testing(lua_State *L) {
   lua_setfield(L, -2, "__gc");
   lua_pop(L, 1);
   static const luaL_Reg funcs[] = {
-      {"new", l_new}, {"check", l_check}, {"policies", l_policies}, {NULL, NULL}};
+      {"new", l_new},         {"check", l_check},   {"policies", l_policies},
+      {"observe", l_observe}, {"decode", l_decode}, {"coverage", l_coverage},
+      {"lines", l_lines},     {NULL, NULL}};
   luaL_newlib(L, funcs);
   lua_pushlightuserdata(L, (void *)&luaopen_attain_testing);
   lua_setfield(L, -2, "null");

@@ -4,25 +4,28 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "version.h"
 
-static const cli_command *const commands[] = {&cmd_init, &cmd_import, &cmd_check, &cmd_eval, &cmd_status,
+static const cli_command *const commands[] = {&cmd_init, &cmd_import, &cmd_check, &cmd_test, &cmd_eval, &cmd_status,
                                                &cmd_membership, &cmd_profile,
                                                &cmd_serve,      &cmd_ctl};
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *to) {
   fprintf(to,
-          "usage: attain [--db PATH] [--policies DIR] COMMAND [ARGS...]\n\n"
+          "usage: attain [--db PATH] [--policies DIR] COMMAND [ARGS...]\n"
+          "       attain --version\n\n"
           "A Lua-scriptable policy host for partner-program competencies.\n\ncommands:\n");
   for (size_t i = 0; i < NCOMMANDS; i++)
     fprintf(to, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
   fprintf(to,
           "\nRun `attain COMMAND --help` for a command's options.\n"
-          "Exit codes: 0 ok, 1 problems found, 2 usage, 65 bad input data.\n");
+          "Exit codes: 0 ok, 1 problems found, 2 usage, 65 bad input data.\n"
+          "Rule numbers (R6, ...) are the partner program's rules in docs/domain.md.\n");
 }
 
 int main(int argc, char **argv) {
-  attain_ctx ctx = {"attain.db", "policies", stdout, stderr};
+  attain_ctx ctx = {.db = "attain.db", .policies = "policies", .out = stdout, .err = stderr};
   /* Global options may also stand before the command name. */
   int i = 1;
   for (; i < argc; i++) {
@@ -30,11 +33,17 @@ int main(int argc, char **argv) {
       usage(stdout);
       return CLI_EXIT_OK;
     }
+    if (strcmp(argv[i], "--version") == 0) {
+      version_print(stdout);
+      return CLI_EXIT_OK;
+    }
     if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--policies") == 0) && i + 1 < argc) {
       *(argv[i][2] == 'd' ? &ctx.db : &ctx.policies) = argv[i + 1];
+      if (argv[i][2] == 'd') ctx.db_given = 1;
       i++;
     } else if (strncmp(argv[i], "--db=", 5) == 0) {
       ctx.db = argv[i] + 5;
+      ctx.db_given = 1;
     } else if (strncmp(argv[i], "--policies=", 11) == 0) {
       ctx.policies = argv[i] + 11;
     } else {

@@ -21,4 +21,9 @@ policy_runtime **policy_runtime_next(policy_runtime *rt);
  * memory runs out. */
 int policy_runtime_describe(policy_runtime *rt, int i, policy_file *f);
 
+/* Calls cb for every reference of policy i (which loaded without problems), in
+ * declaration order. Returns 0, or -1 when the stdlib call fails (out of memory). */
+int policy_runtime_references(policy_runtime *rt, int i,
+                              void (*cb)(void *arg, const policy_reference *ref), void *arg);
+
 #endif

@@ -3,7 +3,8 @@
  * Shapes read (stdlib/attain/competency.lua, host/facts_lua.c):
  *   result = { level = "silver"|"gold"|nil, paths = { path... } }
  *   path   = { id, level, met, error?, goals = { goal... } }
- *   goal   = { kind, label, have, need, met, error?, detail?, detail_error? }
+ *   goal   = { kind, label, have, need, met, error?, detail?, detail_error?, trace? }
+ *   trace  = { "file:line: values"... } (a.trace)
  *   detail of certified/assessed: { counted = {person...}, excluded = {person...},
  *            overrides = { {code, people, reason, by, until}... } }
  *   person = { user, msa, code, earned, counts_from, expires?, reason?, since?, ends?,
@@ -289,6 +290,15 @@ static int goal(walk *w, int g, result_goal *out, int depth) {
   out->met = bool_field(w, g, "met");
   out->error = str_field(w, g, "error");
   out->detail_error = str_field(w, g, "detail_error");
+  if (field(L, g, "trace") == LUA_TTABLE) {
+    int t = lua_gettop(L), n = (int)lua_rawlen(L, t);
+    out->trace = n > 0 ? arena_calloc(w->a, (size_t)n, sizeof *out->trace) : NULL;
+    for (int k = 1; out->trace && k <= n; k++) {
+      if (lua_rawgeti(L, t, k) == LUA_TSTRING) out->trace[out->ntrace++] = arena_strdup(w->a, lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
   if (!w->explained) return 0;
   int t = field(L, g, "detail");
   int d = lua_gettop(L);

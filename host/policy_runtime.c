@@ -17,6 +17,7 @@
 #include "facts_lua.h"
 #include "isotime.h"
 #include "policy_internal.h"
+#include "policy_native.h"
 #include "policy_result.h"
 #include "stdlib_embed.h"
 
@@ -27,11 +28,12 @@ struct policy_runtime {
   struct slot {
     sandbox *sb;
     int competency; /* registry refs */
-    int evaluate, explain, level, membership_end;
+    int evaluate, explain, level, membership_end, references;
     int metric_months; /* see policy_runtime_metric_window; -1: every row */
     char *any_month[POLICY_ANY_MONTH_METRICS + 1]; /* metrics read at any month; NULL-ended */
     facts_lua *facts;
     int facts_ref;
+    policy_native *native; /* the plan in C when the competency has no custom goal */
     char *problem; /* a problem of this instance, if the set's file had none */
   } *slots;
 };
@@ -42,18 +44,24 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
   char err[1024];
   char chunk[1100];
   memset(sl, 0, sizeof *sl);
-  if (sandbox_new(&sl->sb, &set->limits, stdlib_modules, err, sizeof err) != SANDBOX_OK)
+  if (sandbox_new(&sl->sb, &set->limits, set->modules ? set->modules : stdlib_modules, err,
+                  sizeof err) != SANDBOX_OK)
     return policy_phase_message(f->path, "load", err);
   lua_State *L = sandbox_state(sl->sb);
   /* The stdlib functions the host calls, fetched through the sandbox's own require. */
   static const char fetch[] = "local a = require 'attain'\n"
+                              "local c = require 'attain.competency'\n"
                               "return a.evaluate, a.explain, a.level, a.membership_end, "
-                              "a.metric_months, a.is_competency";
+                              "c.references, a.metric_months, a.native_plan, a.is_competency, "
+                              "c.origin";
   if (sandbox_load(sl->sb, "=attain-host", fetch, sizeof fetch - 1, err, sizeof err) ||
-      sandbox_pcall(sl->sb, 0, 6, err, sizeof err))
+      sandbox_pcall(sl->sb, 0, 9, err, sizeof err))
     return policy_phase_message(f->path, "load the stdlib", err);
+  int origin = luaL_ref(L, LUA_REGISTRYINDEX);
   int is_competency = luaL_ref(L, LUA_REGISTRYINDEX);
+  int native_plan = luaL_ref(L, LUA_REGISTRYINDEX);
   int metric_months = luaL_ref(L, LUA_REGISTRYINDEX);
+  sl->references = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->membership_end = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->level = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->explain = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -78,17 +86,28 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
   lua_getfield(L, -1, "id");
   const char *id = lua_tostring(L, -1);
   if (!id || strcmp(id, f->stem) != 0) {
-    /* The file name is the competency id everywhere data names it (overrides, results). */
+    /* The file name is the competency id everywhere data names it (overrides, results).
+     * The message names the a.competency line (origin knows it, tail call or not). */
+    char pos[300] = "";
+    lua_rawgeti(L, LUA_REGISTRYINDEX, origin);
+    lua_pushvalue(L, -3);
+    if (sandbox_pcall(sl->sb, 1, 1, pos, sizeof pos) == SANDBOX_OK) {
+      snprintf(pos, sizeof pos, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+      lua_pop(L, 1);
+    } else {
+      pos[0] = 0;
+    }
+    char why[1600];
     if (id)
-      snprintf(err, sizeof err,
-               "competency id '%.200s' must match the file name '%.200s.lua' (set id = "
+      snprintf(why, sizeof why,
+               "%scompetency id '%.200s' must match the file name '%.200s.lua' (set id = "
                "\"%.200s\" or rename the file to %.200s.lua)",
-               id, f->stem, f->stem, id);
+               pos, id, f->stem, f->stem, id);
     else
-      snprintf(err, sizeof err, "the competency has no id (it must be \"%.200s\", the file's name)",
-               f->stem);
+      snprintf(why, sizeof why, "%sthe competency has no id (it must be \"%.200s\", the file's name)",
+               pos, f->stem);
     lua_pop(L, 2);
-    return policy_phase_message(f->path, "validate", err);
+    return policy_phase_message(f->path, "validate", why);
   }
   lua_pop(L, 1);
   lua_rawgeti(L, LUA_REGISTRYINDEX, metric_months);
@@ -105,6 +124,15 @@ static char *slot_open(policy_set *set, int i, struct slot *sl) {
     lua_pop(L, 1);
   }
   lua_pop(L, 2);
+  if (!set->lua_only) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, native_plan);
+    lua_pushvalue(L, -2);
+    if (sandbox_pcall(sl->sb, 1, 1, err, sizeof err))
+      return policy_phase_message(f->path, "validate", err);
+    sl->native = policy_native_build(L, -1); /* NULL: a custom goal, evaluated in Lua */
+    lua_pop(L, 1);
+  }
+  luaL_unref(L, LUA_REGISTRYINDEX, native_plan);
   sl->competency = luaL_ref(L, LUA_REGISTRYINDEX);
   sl->facts = facts_lua_push_new(L);
   sl->facts_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -131,6 +159,7 @@ void policy_runtime_free(policy_runtime *rt) {
   if (!rt) return;
   for (int i = 0; i < rt->set->nfiles; i++) {
     sandbox_free(rt->slots[i].sb);
+    policy_native_free(rt->slots[i].native);
     free(rt->slots[i].problem);
     for (char **m = rt->slots[i].any_month; *m; m++) free(*m);
   }
@@ -207,6 +236,37 @@ void policy_runtime_give(policy_runtime *rt) {
 }
 
 policy_set *policy_runtime_set(const policy_runtime *rt) { return rt->set; }
+
+static const char *field_str(lua_State *L, int t, const char *k) {
+  lua_getfield(L, t, k);
+  const char *v = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
+  lua_pop(L, 1); /* the reference table anchors the string */
+  return v;
+}
+
+int policy_runtime_references(policy_runtime *rt, int i,
+                              void (*cb)(void *arg, const policy_reference *ref), void *arg) {
+  struct slot *sl = &rt->slots[i];
+  if (!sl->sb || sl->problem) return 0;
+  lua_State *L = sandbox_state(sl->sb);
+  int top = lua_gettop(L);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->references);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sl->competency);
+  char err[512];
+  if (sandbox_pcall_trusted(sl->sb, 1, 1, err, sizeof err)) return -1;
+  int t = lua_gettop(L);
+  lua_Integer n = lua_istable(L, t) ? (lua_Integer)lua_rawlen(L, t) : 0;
+  for (lua_Integer k = 1; k <= n; k++) {
+    lua_rawgeti(L, t, k);
+    int r = lua_gettop(L);
+    policy_reference ref = {field_str(L, r, "what"), field_str(L, r, "name"), field_str(L, r, "kind"),
+                            field_str(L, r, "goal"), field_str(L, r, "where")};
+    cb(arg, &ref);
+    lua_pop(L, 1);
+  }
+  lua_settop(L, top);
+  return 0;
+}
 
 int policy_runtime_metric_window(const policy_runtime *rt, int64_t at, policy_metric_window *w) {
   int months = 0, nany = 0;
@@ -296,6 +356,14 @@ void policy_runtime_eval(policy_runtime *rt, int i, const facts_org *o,
   memset(out, 0, sizeof *out);
   const struct slot *sl = &rt->slots[i];
   const char *path = rt->set->files[i].path;
+  if (args->report == POLICY_REPORT_LEVEL && sl->native && !rt->set->files[i].problem &&
+      !sl->problem) {
+    int level = policy_native_level(sl->native, o, args->ft);
+    if (level >= 0) {
+      out->level = level;
+      return;
+    }
+  }
   if (args->report == POLICY_REPORT_LEVEL) {
     lua_State *L = call(rt, i, sl->level, o, args->ft, 3, out);
     if (!L) return;

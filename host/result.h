@@ -105,6 +105,9 @@ typedef struct result_goal {
   int met;
   const char *error;        /* its measure failed ("file:line: message"): have is 0 */
   const char *detail_error; /* its detail function failed (the goal itself stands) */
+  const char **trace;       /* what a.trace showed while its custom measure or detail ran:
+                               "file:line: values" (PATHS and EXPLAIN reports only) */
+  int ntrace;
   int detail;               /* enum result_detail */
   result_person *counted, *excluded;
   int ncounted, nexcluded;

@@ -171,6 +171,12 @@ static void goal(jsonw *w, const result_goal *g) {
   opt_str(w, "error", g->error);
   detail(w, g);
   opt_str(w, "detail_error", g->detail_error);
+  if (g->ntrace) {
+    jsonw_key(w, "trace");
+    jsonw_arr_begin(w);
+    for (int i = 0; i < g->ntrace; i++) jsonw_str(w, g->trace[i]);
+    jsonw_arr_end(w);
+  }
   jsonw_obj_end(w);
 }
 

@@ -52,6 +52,8 @@ struct sandbox {
   int refused;                  /* the last growth request was refused */
   char budget_msg[256];         /* "file:line: instruction budget exceeded (...)" or the
                                    depth message, for sandbox_pcall to report */
+  char last_line[LUA_IDSIZE + 24]; /* "file:line: " of the last line of policy code run in
+                                   this hooked sandbox_pcall (see where) */
 };
 
 static const char env_meta_key = 'E'; /* registry[&env_meta_key] = metatable of every _ENV */
@@ -103,7 +105,8 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 /* Writes "file:line: " of the innermost Lua frame at or above `level` into buf, skipping
  * the stdlib's own frames: an author needs the line of their policy. When none is left —
  * `return a.competency {...}` is a tail call, so a problem found by a.competency has no
- * caller frame — buf stays empty and the caller names the file alone. */
+ * caller frame — buf gets the last line of policy code the call ran (the line hook of a
+ * hooked sandbox_pcall records it), which for a tail call is the line of the call. */
 static void where(lua_State *L, int level, char *buf, size_t bufsz) {
   lua_Debug ar;
   buf[0] = '\0';
@@ -114,6 +117,7 @@ static void where(lua_State *L, int level, char *buf, size_t bufsz) {
       return;
     }
   }
+  snprintf(buf, bufsz, "%s", sandbox_of(L)->last_line);
 }
 
 /* Ends the call: the error cannot be caught inside the sandbox (see caught_must_reraise). */
@@ -133,16 +137,87 @@ static int fatal_raise(lua_State *L, sandbox *sb, int code) {
 
 static int budget_raise(lua_State *L, sandbox *sb) { return fatal_raise(L, sb, SANDBOX_EINSTRUCTIONS); }
 
+/* ---- line coverage (tests only) ---------------------------------------------------------- */
+
+struct sandbox_lines {
+  struct lines_file {
+    char *path;
+    unsigned char *hit; /* by line */
+    int n;
+  } *files;
+  int nfiles;
+};
+
+sandbox_lines *sandbox_lines_new(void) { return calloc(1, sizeof(sandbox_lines)); }
+
+void sandbox_lines_free(sandbox_lines *l) {
+  if (!l) return;
+  for (int i = 0; i < l->nfiles; i++) {
+    free(l->files[i].path);
+    free(l->files[i].hit);
+  }
+  free(l->files);
+  free(l);
+}
+
+static struct lines_file *lines_file(const sandbox_lines *l, const char *path) {
+  for (int i = 0; i < l->nfiles; i++)
+    if (strcmp(l->files[i].path, path) == 0) return &l->files[i];
+  return NULL;
+}
+
+int sandbox_lines_hit(const sandbox_lines *l, const char *path, int line) {
+  const struct lines_file *f = lines_file(l, path);
+  return f && line >= 0 && line < f->n && f->hit[line];
+}
+
+/* Host memory, outside the state's budget: the recorder belongs to the test run. */
+static void lines_record(sandbox_lines *l, const char *path, int line) {
+  if (line < 0 || line > 1000000) return;
+  struct lines_file *f = lines_file(l, path);
+  if (!f) {
+    struct lines_file *v = realloc(l->files, (size_t)(l->nfiles + 1) * sizeof *v);
+    if (!v) return;
+    l->files = v;
+    f = &l->files[l->nfiles];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path))) return;
+    l->nfiles++;
+  }
+  if (line >= f->n) {
+    int n = line + 64;
+    unsigned char *h = realloc(f->hit, (size_t)n);
+    if (!h) return;
+    memset(h + f->n, 0, (size_t)(n - f->n));
+    f->hit = h;
+    f->n = n;
+  }
+  f->hit[line] = 1;
+}
+
 /* In a hook no call frame is pushed, so level 0 is the running Lua function. Checking the
- * depth walks at most MAX_DEPTH frames, and only every HOOK_PERIOD instructions. */
+ * depth walks at most MAX_DEPTH frames, and only every HOOK_PERIOD instructions. Line
+ * events (hooked sandbox_pcall only: loading a policy, not evaluating one) record the last
+ * line of policy code for where(). */
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   sandbox *sb = sandbox_of(L);
+  if (ar->event == LUA_HOOKLINE) {
+    if (lua_getinfo(L, "S", ar) && ar->source[0] == '@' && strncmp(ar->source, "@stdlib/", 8) != 0) {
+      snprintf(sb->last_line, sizeof sb->last_line, "%s:%d: ", ar->short_src, ar->currentline);
+      if (sb->limits.lines && strcmp(ar->what, "main") != 0)
+        lines_record(sb->limits.lines, ar->source + 1, ar->currentline);
+    }
+    return;
+  }
   lua_Debug deep;
-  (void)ar;
   sb->spent += sb->period;
   if (sb->spent > sb->limits.instructions) budget_raise(L, sb);
   if (lua_getstack(L, MAX_DEPTH, &deep)) fatal_raise(L, sb, SANDBOX_ERUN);
 }
+
+/* The hook's events inside policy functions the stdlib calls: the count, and every line
+ * when lines are recorded. */
+static int hook_mask(const sandbox *sb) { return LUA_MASKCOUNT | (sb->limits.lines ? LUA_MASKLINE : 0); }
 
 /* Charges `n` instructions for work done inside one C call. */
 static void budget_charge(lua_State *L, double n) {
@@ -163,7 +238,7 @@ static void budget_charge(lua_State *L, double n) {
 static int budgeted_call(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   int off = lua_gethook(L) == NULL;
-  if (off) lua_sethook(L, budget_hook, LUA_MASKCOUNT, sandbox_of(L)->period);
+  if (off) lua_sethook(L, budget_hook, hook_mask(sandbox_of(L)), sandbox_of(L)->period);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
   if (off) lua_sethook(L, NULL, 0, 0);
   return lua_gettop(L);
@@ -179,6 +254,16 @@ static int caught_must_reraise(lua_State *L, int status) {
 
 static int message_handler(lua_State *L);
 
+/* attain.sandbox.where(): "file:line: " of the innermost line of policy code running (the
+ * call of a stdlib constructor, say), or "" — where() above, for messages the stdlib
+ * raises later (a failing custom measure names its a.goal line). */
+static int sandbox_where(lua_State *L) {
+  char pos[LUA_IDSIZE + 24];
+  where(L, 1, pos, sizeof pos);
+  lua_pushstring(L, pos);
+  return 1;
+}
+
 /* attain.sandbox.pcall(f, ...): budgeted_call that also catches an ordinary error of f,
  * returning false and "file:line: message" (the innermost policy position, as
  * sandbox_pcall reports it), or true and f's results. A spent budget is re-raised: the
@@ -187,7 +272,7 @@ static int message_handler(lua_State *L);
 static int budgeted_pcall(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   int off = lua_gethook(L) == NULL;
-  if (off) lua_sethook(L, budget_hook, LUA_MASKCOUNT, sandbox_of(L)->period);
+  if (off) lua_sethook(L, budget_hook, hook_mask(sandbox_of(L)), sandbox_of(L)->period);
   lua_pushcfunction(L, message_handler);
   lua_insert(L, 1);
   int status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 1);
@@ -348,7 +433,10 @@ static int safe_require(lua_State *L) {
   if (t != LUA_TNIL) return 1;
   lua_pop(L, 1);
   const stdlib_module *m = module_find(sandbox_of(L)->modules, name);
-  if (!m) return luaL_error(L, "module '%s' not found (policies may require only the attain stdlib)", name);
+  if (!m) return luaL_error(L,
+                          "module '%s' not found (policies may require the attain stdlib and "
+                          "the modules of the policy directory's lib/)",
+                          name);
   int status = luaL_loadbufferx(L, m->source, m->len, m->chunkname, "t");
   if (status == LUA_ERRMEM) {
     caught_must_reraise(L, status);
@@ -590,12 +678,57 @@ typedef struct wrap {
   lua_CFunction fn; /* called with the original as upvalue 1 */
 } wrap;
 
-static const char *const base_names[] = {"assert", "error",  "ipairs",   "next",   "pairs",
-                                         "select", "tonumber", "tostring", "type",
-                                         "getmetatable", "rawequal", "rawlen", "rawget", NULL};
+/* What a policy's environment holds, defined here once: setup() builds the environment
+ * from these lists (an allowlist: a field of the real library that is not listed is not
+ * copied, so a Lua built with compatibility functions such as math.pow offers policies
+ * no more), and sandbox_globals() hands them to the static check (policy_lint.h) and to
+ * the luacheck standard that tests/test_policy_lint.c compares with
+ * stdlib/luacheck/attain/luacheck.lua. */
+static const char *const string_fields[] = {"byte",    "char",   "find",  "format", "gmatch",
+                                            "gsub",    "len",    "lower", "match",  "pack",
+                                            "packsize", "rep",   "reverse", "sub",  "unpack",
+                                            "upper",   NULL};
+static const char *const table_fields[] = {"concat", "insert", "move", "pack",
+                                           "remove", "sort",   "unpack", NULL};
+static const char *const math_fields[] = {"abs",  "acos",       "asin",  "atan",      "ceil",
+                                          "cos",  "deg",        "exp",   "floor",     "fmod",
+                                          "huge", "log",        "max",   "maxinteger", "min",
+                                          "mininteger", "modf", "pi",    "rad",       "sin",
+                                          "sqrt", "tan",        "tointeger", "type",  "ult",
+                                          NULL};
+static const char *const utf8_fields[] = {"char",      "charpattern", "codepoint",
+                                          "codes",     "len",         "offset", NULL};
+
+/* Why a well-known name is absent: the static check and docs/sandbox.md say the same. */
+static const sandbox_absent absent[] = {
+    {"io", "no I/O: facts come only from the facts object"},
+    {"os", "no clock and no system: the evaluation time is org.now"},
+    {"print", "nothing is printed during sweeps: use a.trace to see values"},
+    {"debug", "it reaches past the sandbox"},
+    {"package", "require serves the stdlib and the policy directory's lib/ only"},
+    {"load", "no code loading"},
+    {"loadstring", "no code loading"},
+    {"dofile", "no code loading: share code through modules in lib/"},
+    {"loadfile", "no code loading: share code through modules in lib/"},
+    {"collectgarbage", "the host manages memory"},
+    {"coroutine", "nested coroutine.close can crash Lua 5.4.4"},
+    {"rawset", "it would bypass the read-only library tables"},
+    {"_G", "each file has its own environment; there is no global table"},
+    {"string.dump", "no binary chunks"},
+    {"math.random", "an evaluation must give the same answer every time"},
+    {"math.randomseed", "an evaluation must give the same answer every time"},
+    {NULL, NULL}};
+
+static const sandbox_global globals[] = {
+    {"assert", NULL},   {"error", NULL},    {"getmetatable", NULL}, {"ipairs", NULL},
+    {"next", NULL},     {"pairs", NULL},    {"pcall", NULL},        {"rawequal", NULL},
+    {"rawget", NULL},   {"rawlen", NULL},   {"require", NULL},      {"select", NULL},
+    {"setmetatable", NULL}, {"tonumber", NULL}, {"tostring", NULL}, {"type", NULL},
+    {"xpcall", NULL},   {"math", math_fields}, {"string", string_fields},
+    {"table", table_fields}, {"utf8", utf8_fields}, {NULL, NULL}};
+
 static const wrap base_wraps[] = {{"pcall", safe_pcall}, {"xpcall", safe_xpcall},
                                   {"setmetatable", safe_setmetatable}, {NULL, NULL}};
-static const char *const string_drop[] = {"dump", NULL};
 static const wrap string_wraps[] = {{"find", safe_find},   {"match", safe_match},
                                     {"gmatch", safe_gmatch}, {"gsub", safe_gsub},
                                     {"rep", safe_rep},     {NULL, NULL}};
@@ -603,40 +736,37 @@ static const wrap table_wraps[] = {{"insert", safe_insert}, {"remove", safe_remo
                                    {"move", safe_move},     {"concat", safe_concat},
                                    {"unpack", safe_unpack}, {"sort", safe_sort},
                                    {NULL, NULL}};
-static const char *const math_drop[] = {"random", "randomseed", NULL};
 
-static int listed(const char *const *names, const char *name) {
-  for (; names && *names; names++)
-    if (strcmp(*names, name) == 0) return 1;
-  return 0;
+const sandbox_global *sandbox_globals(void) { return globals; }
+
+const char *sandbox_absent_reason(const char *name) {
+  for (const sandbox_absent *a = absent; a->name; a++)
+    if (strcmp(a->name, name) == 0) return a->why;
+  return NULL;
 }
 
-/* Each wrapper becomes a closure over the original function of the same name in `lib`. */
-static void set_wraps(lua_State *L, int lib, int dst, const wrap *w) {
-  for (; w && w->name; w++) {
-    lua_getfield(L, lib, w->name);
-    lua_pushcclosure(L, w->fn, 1);
-    lua_setfield(L, dst, w->name);
-  }
+static const wrap *wrap_find(const wrap *w, const char *name) {
+  for (; w && w->name; w++)
+    if (strcmp(w->name, name) == 0) return w;
+  return NULL;
 }
 
-/* Pushes a read-only proxy over a private copy of the library at `lib`, without `drop`. */
-static void push_library(lua_State *L, int lib, const char *name, const char *const *drop,
+/* Pushes a read-only proxy over a private copy of the listed `fields` of the library at
+ * `lib`, each wrapped by its entry of `w` if it has one. */
+static void push_library(lua_State *L, int lib, const char *name, const char *const *fields,
                          const wrap *w) {
   lib = lua_absindex(L, lib);
   lua_newtable(L); /* the private copy */
   int copy = lua_gettop(L);
-  lua_pushnil(L);
-  while (lua_next(L, lib)) {
-    if (lua_type(L, -2) == LUA_TSTRING && !listed(drop, lua_tostring(L, -2))) {
-      lua_pushvalue(L, -2);
-      lua_insert(L, -2);
-      lua_rawset(L, copy);
-    } else {
+  for (const char *const *f = fields; *f; f++) {
+    if (lua_getfield(L, lib, *f) == LUA_TNIL) {
       lua_pop(L, 1);
+      continue;
     }
+    const wrap *wr = wrap_find(w, *f);
+    if (wr) lua_pushcclosure(L, wr->fn, 1);
+    lua_setfield(L, copy, *f);
   }
-  set_wraps(L, lib, copy, w);
   char what[64];
   snprintf(what, sizeof what, "library table '%s'", name);
   make_readonly(L, what);
@@ -649,28 +779,33 @@ static int setup(lua_State *L) {
   luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);  /* 4 */
   luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);  /* 5 */
   lua_newtable(L);                                     /* 6: G */
-  for (const char *const *n = base_names; *n; n++) {
-    lua_getfield(L, 1, *n);
-    lua_setfield(L, 6, *n);
+  for (const sandbox_global *g = globals; g->name; g++) {
+    if (g->fields) {
+      static const char *const libs[] = {"string", "table", "math", "utf8"};
+      int slot = 0;
+      for (int k = 0; k < 4; k++)
+        if (strcmp(libs[k], g->name) == 0) slot = 2 + k;
+      if (!slot) return luaL_error(L, "no library '%s'", g->name);
+      push_library(L, slot, g->name, g->fields,
+                   slot == 2 ? string_wraps : slot == 3 ? table_wraps : NULL);
+      if (slot == 2) { /* strings index the proxy; the real metatable stays hidden */
+        lua_pushliteral(L, "");
+        lua_getmetatable(L, -1);
+        lua_pushvalue(L, -3);
+        lua_setfield(L, -2, "__index");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 2);
+      }
+    } else if (strcmp(g->name, "require") == 0) {
+      lua_pushcfunction(L, safe_require);
+    } else {
+      lua_getfield(L, 1, g->name);
+      const wrap *w = wrap_find(base_wraps, g->name);
+      if (w) lua_pushcclosure(L, w->fn, 1);
+    }
+    lua_setfield(L, 6, g->name);
   }
-  set_wraps(L, 1, 6, base_wraps);
-  lua_pushcfunction(L, safe_require);
-  lua_setfield(L, 6, "require");
-  push_library(L, 2, "string", string_drop, string_wraps);
-  lua_pushliteral(L, ""); /* strings index the proxy; the real metatable stays hidden */
-  lua_getmetatable(L, -1);
-  lua_pushvalue(L, -3);
-  lua_setfield(L, -2, "__index");
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 2);
-  lua_setfield(L, 6, "string");
-  push_library(L, 3, "table", NULL, table_wraps);
-  lua_setfield(L, 6, "table");
-  push_library(L, 4, "math", math_drop, NULL);
-  lua_setfield(L, 6, "math");
-  push_library(L, 5, "utf8", NULL, NULL);
-  lua_setfield(L, 6, "utf8");
 
   lua_createtable(L, 0, 2); /* G's metatable: strict reads */
   lua_pushcfunction(L, undefined_global);
@@ -689,11 +824,13 @@ static int setup(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &env_meta_key);
 
   lua_newtable(L); /* require's cache, holding the one module written in C */
-  lua_createtable(L, 0, 2);
+  lua_createtable(L, 0, 3);
   lua_pushcfunction(L, budgeted_call);
   lua_setfield(L, -2, "call");
   lua_pushcfunction(L, budgeted_pcall);
   lua_setfield(L, -2, "pcall");
+  lua_pushcfunction(L, sandbox_where);
+  lua_setfield(L, -2, "where");
   make_readonly(L, "module 'attain.sandbox'");
   lua_setfield(L, -2, "attain.sandbox");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
@@ -848,8 +985,9 @@ static int protected_call(sandbox *sb, int nargs, int nresults, int hooked, char
   sb->spent = 0;
   sb->exhausted = 0;
   sb->refused = 0;
-  if (hooked)
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, sb->period); /* restarts the hook count */
+  sb->last_line[0] = '\0';
+  if (hooked) /* restarts the hook count */
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, sb->period);
   else
     lua_sethook(L, NULL, 0, 0);
   lua_pushcfunction(L, message_handler); /* a light function: no allocation */

@@ -26,10 +26,21 @@
 
 typedef struct sandbox sandbox;
 
+/* The lines of policy functions that ran (not of main chunks, which run when a file
+ * loads): what `attain test --coverage` reports. Filled by every sandbox whose limits
+ * point at it; one thread at a time. */
+typedef struct sandbox_lines sandbox_lines;
+sandbox_lines *sandbox_lines_new(void);
+void sandbox_lines_free(sandbox_lines *l);
+/* Did line `line` of the file `path` ("policies/x.lua", as loaded) run? */
+int sandbox_lines_hit(const sandbox_lines *l, const char *path, int line);
+
 typedef struct sandbox_limits {
   size_t memory;          /* bytes the whole state may hold; 0 = SANDBOX_DEFAULT_MEMORY */
   long long instructions; /* VM instructions (plus charged library work) per sandbox_pcall;
                              0 = SANDBOX_DEFAULT_INSTRUCTIONS */
+  sandbox_lines *lines;   /* NULL, or where to record the lines policy functions run: the
+                             count hook then also sees every line (slower; tests only) */
 } sandbox_limits;
 
 enum {
@@ -85,5 +96,23 @@ long long sandbox_instructions_used(const sandbox *sb);
 
 /* Closes the state and frees the sandbox. NULL is a no-op. */
 void sandbox_free(sandbox *sb);
+
+/* What every policy environment holds, defined once (sandbox.c builds the environment
+ * from it): each global by name, with `fields` the fields of a library table
+ * (NULL-terminated) or NULL for a function. Ends with a NULL name. The static check
+ * (policy_lint.h) and the luacheck standard (stdlib/luacheck/attain/luacheck.lua,
+ * compared with this list by tests/test_policy_lint.c) read it. */
+typedef struct sandbox_global {
+  const char *name;
+  const char *const *fields;
+} sandbox_global;
+const sandbox_global *sandbox_globals(void);
+
+/* Why a well-known global ("os") or library field ("math.random") is left out, in a
+ * phrase for messages; NULL for any other name. */
+typedef struct sandbox_absent {
+  const char *name, *why;
+} sandbox_absent;
+const char *sandbox_absent_reason(const char *name);
 
 #endif

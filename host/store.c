@@ -14,8 +14,21 @@ static const char *const stmt_sql[STMT_COUNT_] = {
 #undef X
 };
 
+/* SQLITE_BUSY and SQLITE_LOCKED (and their extended codes): another connection's lock. */
+static int is_busy(int code) {
+  return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+}
+
+void store_busy_timeout(store *s, int ms) { sqlite3_busy_timeout(s->db, ms); }
+
 int store_fail(store *s, sqlite3_stmt *st, const char *what, char *err, size_t errsz) {
   int code = sqlite3_extended_errcode(s->db);
+  if (is_busy(code)) {
+    snprintf(err, errsz, "%s: the database is busy: another process is writing to it (an import?) "
+                         "(sqlite error %d)",
+             what, code);
+    return STORE_EBUSY;
+  }
   const char *sql = st ? sqlite3_sql(st) : NULL;
   snprintf(err, errsz, "%s: sqlite error %d (%s): %s%s%s", what, code, sqlite3_errstr(code),
            sqlite3_errmsg(s->db), sql ? " [in: " : "", sql ? sql : "");
@@ -100,6 +113,10 @@ static int exec_sql(store *s, const char *sql, char *err, size_t errsz) {
   char *msg = NULL;
   if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
     int code = sqlite3_extended_errcode(s->db);
+    if (is_busy(code)) {
+      sqlite3_free(msg);
+      return store_fail(s, NULL, sql, err, errsz);
+    }
     snprintf(err, errsz, "sqlite error %d (%s): %s [in: %s]", code, sqlite3_errstr(code),
              msg ? msg : sqlite3_errmsg(s->db), sql);
     sqlite3_free(msg);
@@ -114,7 +131,8 @@ static int exec_sql(store *s, const char *sql, char *err, size_t errsz) {
  * once SQLite is initialised, e.g. in a Lua interpreter that loaded another SQLite user.) */
 static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
-int store_open(store **out, const char *path, int migrate, char *err, size_t errsz) {
+int store_open(store **out, const char *path, int mode, char *err, size_t errsz) {
+  int migrate = mode == STORE_OPEN_MIGRATE;
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, configure_sqlite);
   *out = NULL;
@@ -123,7 +141,8 @@ int store_open(store **out, const char *path, int migrate, char *err, size_t err
     snprintf(err, errsz, "out of memory");
     return STORE_ERROR;
   }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (migrate ? SQLITE_OPEN_CREATE : 0);
+  int flags = (mode == STORE_OPEN_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+              SQLITE_OPEN_NOMUTEX | (migrate ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
     if (!s->db) {
       snprintf(err, errsz, "%s: cannot open database: out of memory", path);
@@ -139,14 +158,19 @@ int store_open(store **out, const char *path, int migrate, char *err, size_t err
   sqlite3_extended_result_codes(s->db, 1);
   /* Another process (an import while the daemon runs) may hold the write lock for a
    * while: wait for it rather than fail. */
-  sqlite3_busy_timeout(s->db, 10000);
+  sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
   /* WAL lets readers (evaluations, status) run beside one writer; NORMAL sync is durable
    * across process crashes in WAL mode, which is the failure that matters here. ANALYZE
-   * is never run: see docs/store.md on SQLite 3.40.1's IN/range bug. */
+   * is never run: see docs/store.md on SQLite 3.40.1's IN/range bug. A read-only
+   * connection leaves the journal mode to the writers (the file is in WAL already) and
+   * refuses writes even to temporary tables. */
   int rc = exec_sql(s,
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
-                    "PRAGMA cache_size = -65536;",
+                    mode == STORE_OPEN_READ
+                        ? "PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; "
+                          "PRAGMA cache_size = -16384;"
+                        : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                          "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+                          "PRAGMA cache_size = -65536;",
                     err, errsz);
   if (rc == STORE_OK) rc = store_schema_migrate(s, migrate, err, errsz);
   if (rc != STORE_OK) {
@@ -170,6 +194,7 @@ void store_close(store *s) {
   free(s->orgs);
   free(s->users);
   free(s->msas);
+  free(s->image_scratch);
   sqlite3_close(s->db);
   free(s);
 }
@@ -180,13 +205,14 @@ int store_tx(store *s, int (*fn)(store *s, void *arg, char *err, size_t errsz), 
     snprintf(err, errsz, "store_tx: nested transaction refused");
     return STORE_ERROR;
   }
-  if (exec_sql(s, "BEGIN IMMEDIATE", err, errsz) != STORE_OK) return STORE_ERROR;
+  int rc = exec_sql(s, "BEGIN IMMEDIATE", err, errsz);
+  if (rc != STORE_OK) return rc; /* STORE_EBUSY while another process writes */
   s->in_tx = 1;
-  int rc = fn(s, arg, err, errsz);
+  rc = fn(s, arg, err, errsz);
   s->in_tx = 0;
   if (rc == 0) {
-    if (exec_sql(s, "COMMIT", err, errsz) == STORE_OK) return 0;
-    rc = STORE_ERROR;
+    rc = exec_sql(s, "COMMIT", err, errsz);
+    if (rc == STORE_OK) return 0;
   }
   char ignored[256];
   exec_sql(s, "ROLLBACK", ignored, sizeof ignored);
@@ -207,6 +233,8 @@ static const char *const table_names[] = {
     "evaluation", "result", "status", "status_history", "alert", NULL};
 
 const char *const *store_table_names(void) { return table_names; }
+
+const char *store_sqlite_version(void) { return sqlite3_libversion(); }
 
 int store_table_counts(store *s, int64_t *counts, char *err, size_t errsz) {
   for (int i = 0; table_names[i]; i++) {

@@ -3,7 +3,8 @@
  * One `store` is one SQLite connection (WAL, foreign keys on, a busy timeout) with its
  * prepared statements, which are prepared on first use, reused, and finalized at one
  * place (store_close). Every write runs inside store_tx, one transaction per call.
- * Errors carry SQLite's extended result code and the statement that failed.
+ * Errors carry SQLite's extended result code and the statement that failed; a lock held
+ * by another connection past the busy timeout is STORE_EBUSY, so callers can retry.
  *
  * The store knows no Lua and no JSON: callers hand it plain C values. A store is used
  * by one thread at a time; each worker thread opens its own. */
@@ -21,18 +22,31 @@ enum {
   STORE_ENOTFOUND = -2,
   STORE_ECONFLICT = -3, /* the data contradicts what is stored; detail in err */
   STORE_EVERSION = -4,  /* the database is newer than this binary, or not migrated */
+  STORE_EBUSY = -5,     /* another connection holds the lock longer than the busy timeout
+                           (an import writing): nothing was done, retry later */
 };
+
+/* How long a statement waits for another connection's lock before failing with
+ * STORE_EBUSY. A connection starts with STORE_BUSY_MS. */
+#define STORE_BUSY_MS 10000
+void store_busy_timeout(store *s, int ms);
 
 /* Sentinel for "no time" (a NULL column). */
 #define STORE_NO_TIME INT64_MIN
 
-/* Opens (creating if needed) the database at `path`. With `migrate`, applies pending
- * migrations (`attain init`); without, refuses a database whose schema is not current. */
-int store_open(store **out, const char *path, int migrate, char *err, size_t errsz);
+/* How store_open opens: STORE_OPEN_EXISTING refuses a database that is missing or whose
+ * schema is not current; STORE_OPEN_MIGRATE creates it if needed and applies pending
+ * migrations (`attain init`); STORE_OPEN_READ is EXISTING on a read-only connection (the
+ * daemon's HTTP listener: a statement that would write fails). */
+enum { STORE_OPEN_EXISTING = 0, STORE_OPEN_MIGRATE = 1, STORE_OPEN_READ = 2 };
+int store_open(store **out, const char *path, int mode, char *err, size_t errsz);
 void store_close(store *s);
 
 /* The schema version this binary writes (PRAGMA user_version). */
 int store_schema_version(void);
+
+/* The SQLite library's version, as it reports it at run time ("3.40.1"). */
+const char *store_sqlite_version(void);
 
 /* Runs fn inside one IMMEDIATE transaction: commits if fn returns 0, rolls back
  * otherwise (fn's return value is passed through). Nested calls are refused. */

@@ -10,6 +10,9 @@
 
 #include "store.h"
 
+struct store_metric_window; /* store_read.h */
+struct store_facts_sink;
+
 #define STORE_STATEMENTS(X)                                                                   \
   X(DATA_REV_GET, "SELECT value FROM meta WHERE key = 'data_rev'")                            \
   X(DATA_REV_SET, "UPDATE meta SET value = :rev WHERE key = 'data_rev'")                      \
@@ -64,19 +67,32 @@
               "OR e.next_change <= :now ORDER BY o.oid")                                      \
   X(ORG_MAX, "SELECT coalesce(max(oid), 0) FROM org")                                          \
   X(RANGE_ORGS, "SELECT oid, key, rev FROM org WHERE oid BETWEEN :lo AND :hi ORDER BY oid")    \
+  /* Organisations with their facts image, when it is of their current revision. */        \
+  X(RANGE_ORG_IMAGES, "SELECT o.oid, o.key, o.rev, CASE WHEN f.rev = o.rev THEN f.facts END "  \
+                      "FROM org o LEFT JOIN org_facts f ON f.oid = o.oid "                     \
+                      "WHERE o.oid BETWEEN :lo AND :hi ORDER BY o.oid")                       \
+  X(IMAGE_PUT, "INSERT INTO org_facts(oid, rev, facts) VALUES (:oid, :rev, :facts) "          \
+               "ON CONFLICT(oid) DO UPDATE SET rev = excluded.rev, facts = excluded.facts")   \
+  /* An organisation's image, when it is of its current revision. */                        \
+  X(IMAGE_GET, "SELECT f.facts FROM org_facts f JOIN org o ON o.oid = f.oid AND o.rev = f.rev " \
+               "WHERE f.oid = :oid")                                                          \
   X(RANGE_USERS, "SELECT oid, uid, key, joined, left_at, joined_known, left_known FROM user "  \
                  "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, uid")                            \
   X(RANGE_HOLDINGS,                                                                            \
     "SELECT l.oid, l.uid, l.mid, m.key, l.started, l.known, "                                  \
-    "a.code, a.kind, a.earned, a.expires, a.known "                                            \
+    "a.code, a.kind, a.earned, a.expires, a.known, l.ended IS NOT NULL "                       \
     "FROM msa_link l JOIN msa m ON m.mid = l.mid JOIN achievement a ON a.mid = l.mid "         \
     "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid")                                          \
   /* Every later association of the MSAs associated with the range's organisations: what   \
-   * may end each association, depending on what was known when (facts.h). */              \
+   * may end each association, depending on what was known when (facts.h). `ended` (the   \
+   * next association's start, kept by store_link_put) limits the look-up to associations  \
+   * that have a successor: one index seek for those only; and it runs only when the       \
+   * range's holdings have such an association (store_read.c). */                         \
   X(RANGE_LATER_LINKS,                                                                         \
     "SELECT l.oid, l.mid, l.started, n.started, n.oid, n.known "                               \
     "FROM msa_link l JOIN msa_link n ON n.mid = l.mid AND n.started > l.started "              \
-    "WHERE l.oid BETWEEN :lo AND :hi ORDER BY l.oid, l.mid, l.started, n.started")             \
+    "WHERE l.oid BETWEEN :lo AND :hi AND l.ended IS NOT NULL "                                 \
+    "ORDER BY l.oid, l.mid, l.started") /* each one's later links: sorted by the reader */    \
   X(RANGE_METRICS, "SELECT oid, name, period, value FROM metric "                              \
                    "WHERE oid BETWEEN :lo AND :hi AND (period >= :from OR name = :any1 "       \
                    "OR name = :any2 OR name = :any3 OR name = :any4) "                         \
@@ -111,7 +127,8 @@
   X(EVALUATION_PUT, "INSERT INTO evaluation(oid, at, policy, rev, next_change) "               \
                     "VALUES (:oid, :at, :policy, :rev, :next_change) ON CONFLICT(oid) DO "     \
                     "UPDATE SET at = excluded.at, policy = excluded.policy, rev = excluded.rev, " \
-                    "next_change = excluded.next_change")                                     \
+                    "next_change = excluded.next_change WHERE (at, policy, rev, next_change) " \
+                    "IS NOT (excluded.at, excluded.policy, excluded.rev, excluded.next_change)") \
   X(RANGE_RESULTS, "SELECT oid, competency, policy, level, error FROM result "                   \
                    "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency")                  \
   X(RESULT_PRUNE_RANGE, "DELETE FROM result WHERE oid BETWEEN :lo AND :hi AND policy <> :policy") \
@@ -125,7 +142,9 @@
                        "JOIN org o ON o.oid = e.oid "                                         \
                        "WHERE e.oid BETWEEN :lo AND :hi AND e.at > :at")                      \
   X(RANGE_MEMBERSHIPS, "SELECT oid, competency, bought, level, bought_by FROM membership "     \
-                       "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")
+                       "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")        \
+  X(VOCAB_METRICS, "SELECT DISTINCT name FROM metric ORDER BY name")                            \
+  X(VOCAB_CODES, "SELECT code FROM achievement UNION SELECT code FROM override ORDER BY 1")
 
 enum store_stmt_id {
 #define X(id, sql) STMT_##id,
@@ -151,6 +170,8 @@ struct store {
    * the batch's transaction (a rollback could remove the rows they name). */
   struct store_key_cache *orgs, *users, *msas;
   uint32_t cache_gen;
+  char *image_scratch; /* store_image_decode's string buffer */
+  size_t image_scratch_cap;
 };
 
 /* Returns the statement, prepared on first use and reset with its bindings cleared; NULL
@@ -174,6 +195,29 @@ int64_t store_column_time(sqlite3_stmt *st, int col);
 
 /* Runs one statement to completion (no rows expected). */
 int store_exec_stmt(store *s, sqlite3_stmt *st, const char *what, char *err, size_t errsz);
+
+/* Streams the facts of organisations lo..hi from the source tables (store_read.c), inside
+ * the caller's transaction; `only` (NULL: all) flags, per oid - lo, the organisations whose
+ * rows to hand over. */
+int store_read_sources(store *s, int64_t lo, int64_t hi, const struct store_metric_window *w,
+                       const struct store_facts_sink *f, void *farg, const unsigned char *only,
+                       char *err, size_t errsz);
+
+/* Facts images (store_image.c). store_images_update builds the images of the given
+ * organisations (sorted in place) from the source tables and keeps in oids[0..*changed)
+ * those whose image differs from the one stored for their current revision (or that
+ * have none): the organisations whose facts, as evaluations read them, really changed.
+ * Their new images are written with revision `rev`; the others are left as they were.
+ * store_images_rebuild_all writes every image, with its organisation's revision.
+ * store_image_decode decodes one into a sink (rows with metric months outside `w`
+ * skipped); it returns STORE_ECONFLICT for an image it cannot read (another format: treat
+ * it as stale); `scratch` is a buffer the decoder may grow, owned by the caller. */
+int store_images_update(store *s, int64_t *oids, size_t n, int64_t rev, size_t *changed,
+                        char *err, size_t errsz);
+int store_images_rebuild_all(store *s, char *err, size_t errsz);
+int store_image_decode(const void *data, size_t len, int64_t oid,
+                       const struct store_metric_window *w, const struct store_facts_sink *f,
+                       void *arg, char **scratch, size_t *scratch_cap);
 
 /* Applies the migrations (store_schema.c). */
 int store_schema_migrate(store *s, int migrate, char *err, size_t errsz);

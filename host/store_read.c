@@ -19,6 +19,11 @@ static const char *text_or_null(sqlite3_stmt *st, int col) {
 }
 
 /* The rows of one range statement go to `row` with the sink and argument it needs. */
+struct range_read;
+struct facts_arg {
+  struct range_read *q;
+  void *arg;
+};
 typedef int (*row_fn)(store *s, sqlite3_stmt *st, const void *sink, void *arg);
 
 typedef struct range_read {
@@ -27,6 +32,7 @@ typedef struct range_read {
   const store_metric_window *window;
   char *err;
   size_t errsz;
+  int later_links; /* a holding's association has a successor: read the later links */
 } range_read;
 
 /* Runs one range statement, handing each row to `row`. */
@@ -50,7 +56,7 @@ static int each_row(const range_read *q, enum store_stmt_id id, row_fn row, cons
     int r = row(s, st, sink, arg);
     if (r) {
       sqlite3_reset(st);
-      if (r == STORE_ERROR) return r; /* err already says why */
+      if (r == STORE_ERROR || r == STORE_EBUSY) return r; /* err already says why */
       snprintf(q->err, q->errsz, "%s: stopped by the reader", what);
       return r;
     }
@@ -80,8 +86,13 @@ static int user_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
 }
 
 static int holding_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
+  const struct facts_arg *fa = arg;
   const store_facts_sink *k = sink;
+  int has_successor = sqlite3_column_int(st, 11);
+  if (has_successor) fa->q->later_links = 1;
+  arg = fa->arg;
   store_holding_row h = {
+      .has_successor = has_successor,
       .oid = sqlite3_column_int64(st, 0),
       .uid = sqlite3_column_int64(st, 1),
       .mid = sqlite3_column_int64(st, 2),
@@ -196,30 +207,139 @@ static int result_row(store *s, sqlite3_stmt *st, const void *sink, void *arg) {
   return k->result(arg, &r);
 }
 
+/* A sink that hands over the rows of the flagged organisations only (the stale ones of a
+ * range whose others were read from their images). */
+typedef struct filter {
+  const store_facts_sink *f;
+  void *arg;
+  const unsigned char *only;
+  int64_t lo;
+} filter;
+
+static int wanted(const filter *fl, int64_t oid) { return !fl->only || fl->only[oid - fl->lo]; }
+
+static int f_user(void *arg, const store_user_row *u) {
+  filter *fl = arg;
+  return wanted(fl, u->oid) ? fl->f->user(fl->arg, u) : 0;
+}
+static int f_holding(void *arg, const store_holding_row *h) {
+  filter *fl = arg;
+  return wanted(fl, h->oid) ? fl->f->holding(fl->arg, h) : 0;
+}
+static int f_later(void *arg, const store_later_link_row *l) {
+  filter *fl = arg;
+  return wanted(fl, l->oid) ? fl->f->later_link(fl->arg, l) : 0;
+}
+static int f_metric(void *arg, int64_t oid, const char *name, int period, double value) {
+  filter *fl = arg;
+  return wanted(fl, oid) ? fl->f->metric(fl->arg, oid, name, period, value) : 0;
+}
+static int f_override(void *arg, const store_override_row *o) {
+  filter *fl = arg;
+  return wanted(fl, o->oid) ? fl->f->override(fl->arg, o) : 0;
+}
+static int f_membership(void *arg, const store_membership_row *m) {
+  filter *fl = arg;
+  return wanted(fl, m->oid) ? fl->f->membership(fl->arg, m) : 0;
+}
+
+int store_read_sources(store *s, int64_t lo, int64_t hi, const store_metric_window *w,
+                       const store_facts_sink *fs, void *farg, const unsigned char *only,
+                       char *err, size_t errsz) {
+  range_read q = {s, lo, hi, 0, w, err, errsz, 0};
+  filter fl = {fs, farg, only, lo};
+  store_facts_sink k = {NULL,
+                        fs->user ? f_user : NULL,
+                        fs->holding ? f_holding : NULL,
+                        fs->later_link ? f_later : NULL,
+                        fs->metric ? f_metric : NULL,
+                        fs->override ? f_override : NULL,
+                        fs->membership ? f_membership : NULL};
+  const store_facts_sink *f = only ? &k : fs;
+  void *a = only ? (void *)&fl : farg;
+  int rc = STORE_OK;
+  if (f->org) rc = each_row(&q, STMT_RANGE_ORGS, org_row, f, a, "reading organisations");
+  if (rc == STORE_OK && f->user)
+    rc = each_row(&q, STMT_RANGE_USERS, user_row, f, a, "reading users");
+  struct facts_arg fa = {&q, a};
+  if (rc == STORE_OK && f->holding)
+    rc = each_row(&q, STMT_RANGE_HOLDINGS, holding_row, f, &fa, "reading achievements");
+  if (rc == STORE_OK && f->later_link && q.later_links)
+    rc = each_row(&q, STMT_RANGE_LATER_LINKS, later_link_row, f, a, "reading MSA links");
+  if (rc == STORE_OK && f->metric)
+    rc = each_row(&q, STMT_RANGE_METRICS, metric_row, f, a, "reading metrics");
+  if (rc == STORE_OK && f->override)
+    rc = each_row(&q, STMT_RANGE_OVERRIDES, override_row, f, a, "reading overrides");
+  if (rc == STORE_OK && f->membership)
+    rc = each_row(&q, STMT_RANGE_MEMBERSHIPS, membership_row, f, a, "reading memberships");
+  return rc;
+}
+
+/* The organisations of the range with their facts: from an organisation's image when it is
+ * of its current revision (one row, decoded here), otherwise from the source tables (the
+ * organisations without a fresh image, after the others). */
+static int read_facts(range_read *q, const store_facts_sink *f, void *farg) {
+  store *s = q->s;
+  if (!f->org) return store_read_sources(s, q->lo, q->hi, q->window, f, farg, NULL, q->err, q->errsz);
+  sqlite3_stmt *st = store_stmt(s, STMT_RANGE_ORG_IMAGES, q->err, q->errsz);
+  if (!st) return STORE_ERROR;
+  store_bind_int(st, ":lo", q->lo);
+  store_bind_int(st, ":hi", q->hi);
+  unsigned char *stale = NULL;
+  size_t nstale = 0;
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t oid = sqlite3_column_int64(st, 0);
+    stop = f->org(farg, oid, text(st, 1), sqlite3_column_int64(st, 2));
+    if (stop) break;
+    const void *img = sqlite3_column_blob(st, 3);
+    int got = img ? store_image_decode(img, (size_t)sqlite3_column_bytes(st, 3), oid, q->window,
+                                       f, farg, &s->image_scratch, &s->image_scratch_cap)
+                  : STORE_ECONFLICT;
+    if (got == STORE_ECONFLICT) { /* none, stale, or unreadable: read its source rows */
+      if (!stale && !(stale = calloc((size_t)(q->hi - q->lo + 1), 1))) {
+        stop = STORE_ERROR;
+        snprintf(q->err, q->errsz, "reading facts: out of memory");
+        break;
+      }
+      stale[oid - q->lo] = 1;
+      nstale++;
+    } else if (got) {
+      stop = got;
+      if (got == STORE_ERROR) snprintf(q->err, q->errsz, "reading facts: out of memory");
+    }
+  }
+  if (stop) {
+    sqlite3_reset(st);
+    free(stale);
+    if (stop != STORE_ERROR && stop != STORE_EBUSY)
+      snprintf(q->err, q->errsz, "reading organisations: stopped by the reader");
+    return stop;
+  }
+  if (rc != SQLITE_DONE) {
+    free(stale);
+    return store_fail(s, st, "reading organisations", q->err, q->errsz);
+  }
+  sqlite3_reset(st);
+  rc = nstale ? store_read_sources(s, q->lo, q->hi, q->window, &(store_facts_sink){
+                                       NULL, f->user, f->holding, f->later_link, f->metric,
+                                       f->override, f->membership},
+                                   farg, stale, q->err, q->errsz)
+              : STORE_OK;
+  free(stale);
+  return rc;
+}
+
 int store_read_range(store *s, int64_t lo, int64_t hi, const store_metric_window *w, int64_t at,
                      const store_facts_sink *facts, void *farg, const store_prior_sink *prior,
                      void *parg, char *err, size_t errsz) {
-  range_read q = {s, lo, hi, at, w, err, errsz};
+  range_read q = {s, lo, hi, at, w, err, errsz, 0};
   /* One read transaction, so the tables agree with each other even while another
    * process imports. */
   int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
                ? STORE_OK
                : store_fail(s, NULL, "beginning a read", err, errsz);
-  const store_facts_sink *f = facts;
-  if (rc == STORE_OK && f->org)
-    rc = each_row(&q, STMT_RANGE_ORGS, org_row, f, farg, "reading organisations");
-  if (rc == STORE_OK && f->user)
-    rc = each_row(&q, STMT_RANGE_USERS, user_row, f, farg, "reading users");
-  if (rc == STORE_OK && f->holding)
-    rc = each_row(&q, STMT_RANGE_HOLDINGS, holding_row, f, farg, "reading achievements");
-  if (rc == STORE_OK && f->later_link)
-    rc = each_row(&q, STMT_RANGE_LATER_LINKS, later_link_row, f, farg, "reading MSA links");
-  if (rc == STORE_OK && f->metric)
-    rc = each_row(&q, STMT_RANGE_METRICS, metric_row, f, farg, "reading metrics");
-  if (rc == STORE_OK && f->override)
-    rc = each_row(&q, STMT_RANGE_OVERRIDES, override_row, f, farg, "reading overrides");
-  if (rc == STORE_OK && f->membership)
-    rc = each_row(&q, STMT_RANGE_MEMBERSHIPS, membership_row, f, farg, "reading memberships");
+  if (rc == STORE_OK) rc = read_facts(&q, facts, farg);
   if (prior) {
     struct status_arg sa = {&q, prior, parg};
     if (rc == STORE_OK && prior->status)
@@ -290,4 +410,16 @@ int store_org_lookup(store *s, const char *key, int64_t *oid, char *err, size_t 
   sqlite3_reset(st);
   snprintf(err, errsz, "unknown organisation \"%s\"", key);
   return STORE_ENOTFOUND;
+}
+
+int store_vocabulary(store *s, int codes, int (*cb)(void *arg, const char *name), void *arg,
+                     char *err, size_t errsz) {
+  sqlite3_stmt *st = store_stmt(s, codes ? STMT_VOCAB_CODES : STMT_VOCAB_METRICS, err, errsz);
+  if (!st) return STORE_ERROR;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if (cb(arg, (const char *)sqlite3_column_text(st, 0))) break;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return store_fail(s, st, "reading the vocabulary", err, errsz);
+  sqlite3_reset(st);
+  return STORE_OK;
 }

@@ -31,6 +31,7 @@ typedef struct store_holding_row {
   int64_t started, link_known; /* the association */
   const char *code, *kind;
   int64_t earned, expires, earned_known; /* expires: STORE_NO_TIME for never */
+  int has_successor;                     /* a later association of the MSA exists */
 } store_holding_row;
 
 /* An association of the same MSA that starts after association (mid, started) of an
@@ -115,5 +116,11 @@ int store_org_max(store *s, int64_t *oid, char *err, size_t errsz);
 
 /* The internal id of the organisation `key`: STORE_OK, or STORE_ENOTFOUND. */
 int store_org_lookup(store *s, const char *key, int64_t *oid, char *err, size_t errsz);
+
+/* Every distinct metric name (codes = 0) or achievement code (codes = 1: of achievements
+ * and overrides) the facts hold, sorted, to `cb` (a string valid during the call; a
+ * non-zero return stops). For `attain check --db`. */
+int store_vocabulary(store *s, int codes, int (*cb)(void *arg, const char *name), void *arg,
+                     char *err, size_t errsz);
 
 #endif

@@ -269,6 +269,8 @@ static int user_find(store *s, const char *key, int64_t *uid, int64_t *oid, char
   return STORE_OK;
 }
 
+static int touch_msa_orgs(store *s, int64_t mid, char *err, size_t errsz);
+
 int store_link_put(store *s, const char *msa, const char *user, int64_t at, int64_t known,
                    char *err, size_t errsz) {
   int64_t uid = 0, oid = 0, mid = 0;
@@ -309,7 +311,6 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, int6
   if (!have_prev && rc != SQLITE_DONE) return store_fail(s, st, "reading MSA links", err, errsz);
   int64_t prev_start = have_prev ? sqlite3_column_int64(st, 0) : 0;
   int64_t prev_uid = have_prev ? sqlite3_column_int64(st, 1) : 0;
-  int64_t prev_oid = have_prev ? sqlite3_column_int64(st, 2) : 0;
   int64_t prev_known = have_prev ? store_column_time(st, 3) : STORE_NO_TIME;
   sqlite3_reset(st);
   /* Already associated then (with the same known time, if this is that association). */
@@ -354,8 +355,10 @@ int store_link_put(store *s, const char *msa, const char *user, int64_t at, int6
       if (store_exec_stmt(s, st, "ending an MSA link", err, errsz)) return STORE_ERROR;
     }
   }
+  /* Every organisation the MSA was ever associated with: an association (and when it was
+   * known) may end any earlier one, in whichever organisation (facts.h). */
   if (touch_or_fail(s, oid, err, errsz)) return STORE_ERROR;
-  return have_prev ? touch_or_fail(s, prev_oid, err, errsz) : STORE_OK;
+  return touch_msa_orgs(s, mid, err, errsz);
 }
 
 /* An achievement counts for every organisation its MSA was ever associated with (as of
@@ -445,23 +448,36 @@ int store_membership_put(store *s, const store_membership_rec *m, char *err, siz
 }
 
 int store_write_finish(store *s, int64_t *changed, char *err, size_t errsz) {
-  *changed = (int64_t)s->touched.n;
+  *changed = 0;
   if (!s->touched.n) return STORE_OK;
   int64_t rev;
   if (store_data_rev(s, &rev, err, errsz)) return STORE_ERROR;
   rev++;
-  sqlite3_stmt *st = store_stmt(s, STMT_DATA_REV_SET, err, errsz);
-  if (!st) return STORE_ERROR;
-  store_bind_int(st, ":rev", rev);
-  if (store_exec_stmt(s, st, "bumping the data revision", err, errsz)) return STORE_ERROR;
-  for (size_t i = 0; i < s->touched.cap; i++) {
-    if (!s->touched.slots[i]) continue;
-    st = store_stmt(s, STMT_ORG_SET_REV, err, errsz);
-    if (!st) return STORE_ERROR;
+  size_t n = 0;
+  for (size_t i = 0; i < s->touched.cap; i++)
+    if (s->touched.slots[i]) s->touched.slots[n++] = s->touched.slots[i]; /* compacted */
+  /* A batch that changed a row and changed it back (a file updating one key twice, imported
+   * again) leaves the organisation's facts as they were: its image says so, and only the
+   * organisations whose image really differs get the new revision (store_image.c). */
+  size_t real = 0;
+  int rc = store_images_update(s, s->touched.slots, n, rev, &real, err, errsz);
+  for (size_t i = 0; rc == STORE_OK && i < real; i++) {
+    sqlite3_stmt *st = store_stmt(s, STMT_ORG_SET_REV, err, errsz);
+    if (!st) {
+      rc = STORE_ERROR;
+      break;
+    }
     store_bind_int(st, ":rev", rev);
     store_bind_int(st, ":oid", s->touched.slots[i]);
-    if (store_exec_stmt(s, st, "stamping an organisation", err, errsz)) return STORE_ERROR;
+    rc = store_exec_stmt(s, st, "stamping an organisation", err, errsz);
   }
-  store_write_begin(s);
-  return STORE_OK;
+  if (rc == STORE_OK && real) {
+    sqlite3_stmt *st = store_stmt(s, STMT_DATA_REV_SET, err, errsz);
+    if (!st) return STORE_ERROR;
+    store_bind_int(st, ":rev", rev);
+    rc = store_exec_stmt(s, st, "bumping the data revision", err, errsz);
+  }
+  if (rc == STORE_OK) *changed = (int64_t)real;
+  store_write_begin(s); /* clears the set */
+  return rc;
 }

@@ -77,8 +77,11 @@ int store_override_put(store *s, const store_override_rec *o, char *err, size_t 
  * another system already decided. */
 int store_membership_put(store *s, const store_membership_rec *m, char *err, size_t errsz);
 
-/* Stamps every organisation changed since store_write_begin with a new data revision.
- * `changed` receives how many organisations that was (0: the batch changed nothing). */
+/* Stamps every organisation changed since store_write_begin with a new data revision —
+ * those whose facts, as evaluations read them, differ from before the batch: a row
+ * changed and changed back, or a renamed organisation or user, is stored without a new
+ * revision (nothing to re-evaluate). `changed` receives how many organisations that was
+ * (0: the batch changed nothing an evaluation reads, and the data revision stays). */
 int store_write_finish(store *s, int64_t *changed, char *err, size_t errsz);
 
 #endif

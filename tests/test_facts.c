@@ -256,6 +256,101 @@ static void a_known_time_is_a_time_boundary(void) {
   CHECK(facts_next_change(c, T("2026-03-06")) == T("2026-03-10")); /* w4 reported */
 }
 
+/* Every field of two loads of the same organisations, compared. */
+static int same_facts(const facts_batch *x, const facts_batch *y) {
+  if (facts_batch_count(x) != facts_batch_count(y)) return 0;
+  for (int i = 0; i < facts_batch_count(x); i++) {
+    const facts_org *a = facts_batch_org(x, i), *b = facts_batch_org(y, i);
+    if (a->oid != b->oid || a->rev != b->rev || strcmp(a->key, b->key) || a->nusers != b->nusers ||
+        a->nholdings != b->nholdings || a->nmetrics != b->nmetrics ||
+        a->noverrides != b->noverrides || a->nmemberships != b->nmemberships)
+      return 0;
+    for (int k = 0; k < a->nusers; k++) {
+      const facts_user *u = &a->users[k], *v = &b->users[k];
+      if (u->uid != v->uid || strcmp(u->key, v->key) || u->joined != v->joined ||
+          u->left != v->left || u->joined_known != v->joined_known || u->left_known != v->left_known)
+        return 0;
+    }
+    for (int k = 0; k < a->nholdings; k++) {
+      const facts_holding *g = &a->holdings[k], *h = &b->holdings[k];
+      if (g->user != h->user || strcmp(g->msa, h->msa) || strcmp(g->code, h->code) ||
+          g->kind != h->kind || g->started != h->started || g->link_known != h->link_known ||
+          g->earned != h->earned || g->expires != h->expires || g->earned_known != h->earned_known ||
+          g->nlater != h->nlater)
+        return 0;
+      for (int l = 0; l < g->nlater; l++)
+        if (g->later[l].started != h->later[l].started || g->later[l].oid != h->later[l].oid ||
+            g->later[l].known != h->later[l].known)
+          return 0;
+    }
+    for (int k = 0; k < a->nmetrics; k++)
+      if (strcmp(a->metrics[k].name, b->metrics[k].name) || a->metrics[k].period != b->metrics[k].period ||
+          a->metrics[k].value != b->metrics[k].value)
+        return 0;
+    for (int k = 0; k < a->noverrides; k++) {
+      const facts_override *p = &a->overrides[k], *q = &b->overrides[k];
+      if (strcmp(p->competency, q->competency) || strcmp(p->code, q->code) || p->people != q->people ||
+          strcmp(p->reason, q->reason) || strcmp(p->by, q->by) || p->from != q->from ||
+          p->until != q->until || p->known != q->known)
+        return 0;
+    }
+  }
+  return 1;
+}
+
+static int64_t count_images(const char *where) {
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM org_facts %s", where);
+  sqlite3_stmt *st;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+/* Facts images (store_image.c) give exactly the source tables' facts; a stale, missing
+ * or unreadable image is read from the source tables instead; an import rebuilds the
+ * images of the organisations it changes. */
+static void images_give_the_source_tables_facts(void) {
+  int64_t max;
+  store_org_max(db, &max, err, sizeof err);
+  CHECK(count_images("JOIN org USING (oid) WHERE org_facts.rev = org.rev") == 4);
+  facts_batch *from_images = facts_batch_new(), *from_sources = facts_batch_new();
+  CHECK(facts_batch_load(from_images, db, 1, max, NULL, 0, NULL, NULL, err, sizeof err) == 0);
+  CHECK(sqlite3_exec(db->db, "UPDATE org_facts SET facts = x'ff' WHERE oid = 1;" /* unreadable */
+                             "UPDATE org_facts SET rev = rev - 1 WHERE oid = 2;" /* stale */
+                             "DELETE FROM org_facts WHERE oid = 3",              /* missing */
+                     NULL, NULL, NULL) == SQLITE_OK);
+  CHECK(facts_batch_load(from_sources, db, 1, max, NULL, 0, NULL, NULL, err, sizeof err) == 0);
+  CHECK(same_facts(from_images, from_sources));
+  CHECK(sqlite3_exec(db->db, "DELETE FROM org_facts", NULL, NULL, NULL) == SQLITE_OK);
+  CHECK(facts_batch_load(from_sources, db, 1, max, NULL, 0, NULL, NULL, err, sizeof err) == 0);
+  CHECK(same_facts(from_images, from_sources));
+  /* An import changing c's facts rebuilds c's image (and only what it touched). */
+  import_stats st;
+  CHECK(import_file(db, testdb_file("leave.jsonl", "{\"type\":\"user\",\"id\":\"w3\",\"left\":\"2026-04-01\"}\n"),
+                    &st, err, sizeof err) == 0);
+  CHECK(count_images("") == 1);
+  CHECK(facts_batch_load(from_images, db, 1, max, NULL, 0, NULL, NULL, err, sizeof err) == 0);
+  CHECK(sqlite3_exec(db->db, "DELETE FROM org_facts", NULL, NULL, NULL) == SQLITE_OK);
+  CHECK(facts_batch_load(from_sources, db, 1, max, NULL, 0, NULL, NULL, err, sizeof err) == 0);
+  CHECK(same_facts(from_images, from_sources));
+  /* And a fresh image is what the read uses: b given a's image reads as a's facts. */
+  CHECK(import_file(db, testdb_file("touch.jsonl", "{\"type\":\"org\",\"id\":\"b\",\"name\":\"B\"}\n"),
+                    &st, err, sizeof err) == 0);
+  CHECK(sqlite3_exec(db->db, "INSERT INTO org_facts SELECT 1, rev, facts FROM org_facts WHERE oid = 2",
+                     NULL, NULL, NULL) == SQLITE_OK);
+  CHECK(sqlite3_exec(db->db, "UPDATE org SET rev = (SELECT rev FROM org WHERE oid = 2) WHERE oid = 1",
+                     NULL, NULL, NULL) == SQLITE_OK);
+  CHECK(facts_batch_load(from_images, db, 1, 2, NULL, 0, NULL, NULL, err, sizeof err) == 0);
+  CHECK(facts_batch_count(from_images) == 2 && facts_batch_org(from_images, 0)->nusers == 1 &&
+        facts_batch_org(from_images, 0)->nholdings == 3);
+  CHECK(sqlite3_exec(db->db, "DELETE FROM org_facts WHERE oid = 1", NULL, NULL, NULL) == SQLITE_OK);
+  facts_batch_free(from_images);
+  facts_batch_free(from_sources);
+}
+
 static void reads_right_after_analyze(void) {
   /* The store never runs ANALYZE, but an operator might: the range reads stay right. */
   sqlite3_exec(db->db, "ANALYZE", NULL, NULL, NULL);
@@ -288,6 +383,7 @@ int main(void) {
   RUN(projects_only_what_was_known_as_of_the_evaluation);
   RUN(tells_how_and_when_a_counting_holding_ends);
   RUN(a_known_time_is_a_time_boundary);
+  RUN(images_give_the_source_tables_facts);
   RUN(reads_right_after_analyze);
   facts_batch_free(batch);
   store_close(db);

@@ -2,6 +2,7 @@
  * R7 at import, and bad input: FILE:LINE: reason with nothing of the file stored. */
 #include "check.h"
 #include "import.h"
+#include "policy_schema.h"
 #include "store.h"
 #include "testdb.h"
 
@@ -135,8 +136,50 @@ static void rejects_bad_lines_naming_file_and_line(void) {
   expect_rejected("binary.jsonl", ORG_OK "\x7f" "ELF\x02\x01\x01", ":2: not a JSON record");
   expect_rejected("moved.jsonl", ORG_OK "{\"type\":\"user\",\"id\":\"u1\",\"org\":\"new\"}\n",
                   ":2: user \"u1\" belongs to another organisation");
+  expect_rejected("huge.jsonl", ORG_OK "{\"type\":\"metric\",\"org\":\"new\",\"metric\":\"m\",\"period\":\"2026-01\",\"value\":1.7e308}\n",
+                  ":2: metric: field \"value\" must be at most 1000000000000000, got 1.7e+308");
+  expect_rejected("known.jsonl", ORG_OK "{\"type\":\"user\",\"id\":\"u1\",\"name\":\"A\",\"known\":\"2026-01-01\"}\n",
+                  ":2: user: field \"known\" says when a joining or departure was learned of: give "
+                  "\"joined\" or \"left\" with it");
+  expect_rejected("knownnull.jsonl", ORG_OK "{\"type\":\"msa_link\",\"msa\":\"m@x\",\"user\":\"u9\",\"at\":\"2026-01-01\",\"known\":null}\n",
+                  ":2: msa_link: field \"known\" must be an ISO 8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ), got null");
   expect_rejected("people.jsonl", "{\"type\":\"override\",\"org\":\"contoso\",\"competency\":\"c\",\"code\":\"X\",\"people\":0,\"reason\":\"r\",\"by\":\"b\",\"until\":\"2027-01-01\"}\n",
                   ":1: override: field \"people\" must be a whole number");
+}
+
+/* "known": when the program learned of an event (docs/import.md). It is stored with the
+ * events of its record only; an update without it means "learned of when it happened". */
+static void stores_when_each_event_was_known(void) {
+  const char *p;
+  store *s = fresh(&p);
+  import_stats st;
+  const char *f = testdb_file("known.jsonl",
+      "{\"type\":\"org\",\"id\":\"o\"}\n"
+      "{\"type\":\"user\",\"id\":\"u1\",\"org\":\"o\",\"joined\":\"2025-01-01\"}\n"
+      "{\"type\":\"user\",\"id\":\"u1\",\"left\":\"2026-05-15\",\"known\":\"2026-02-01\"}\n"
+      "{\"type\":\"msa_link\",\"msa\":\"m@x\",\"user\":\"u1\",\"at\":\"2025-02-01\",\"known\":\"2025-03-01\"}\n"
+      "{\"type\":\"achievement\",\"msa\":\"m@x\",\"code\":\"AZ-104\",\"kind\":\"certification\","
+      "\"earned\":\"2025-04-01\",\"known\":\"2025-04-10\"}\n"
+      "{\"type\":\"override\",\"org\":\"o\",\"competency\":\"c\",\"code\":\"AZ-305\",\"people\":1,"
+      "\"reason\":\"r\",\"by\":\"b\",\"from\":\"2026-06-01\",\"until\":\"2027-01-01\",\"known\":\"2026-01-15\"}\n");
+  CHECK(import_file(s, f, &st, err, sizeof err) == IMPORT_OK);
+  store_close(s);
+  char *dump = testdb_dump(p);
+  /* user: joined (no known), left 2026-05-15 known 2026-02-01 */
+  CHECK_CONTAINS(dump, "user1|u1|1|NULL|1735689600|1778803200|NULL|1769904000|");
+  CHECK_CONTAINS(dump, "msa_link1|1738368000|1|1|NULL|1740787200|");
+  CHECK_CONTAINS(dump, "achievement1|AZ-104|1743465600|certification|NULL|1744243200|");
+  CHECK_CONTAINS(dump, "|1780272000|1798761600|1768435200|"); /* override from, until, known */
+  free(dump);
+  /* A later departure record without "known" means it was learned of when it happened. */
+  store_open(&s, p, 0, err, sizeof err);
+  CHECK(import_file(s, testdb_file("left.jsonl", "{\"type\":\"user\",\"id\":\"u1\",\"left\":\"2026-05-20\"}\n"),
+                    &st, err, sizeof err) == IMPORT_OK);
+  store_close(s);
+  dump = testdb_dump(p);
+  CHECK_CONTAINS(dump, "user1|u1|1|NULL|1735689600|1779235200|NULL|NULL|");
+  free(dump);
+  testdb_remove(p);
 }
 
 static void rejects_a_binary_file_with_nul_bytes(void) {
@@ -176,10 +219,60 @@ static void reports_an_unreadable_file(void) {
   testdb_remove(p);
 }
 
+/* With a schema: an undeclared metric or code, or a code of another kind, is bad data and
+ * nothing of the file is stored; what the schema declares imports. */
+static void holds_facts_to_the_schema(void) {
+  static const char schema_text[] =
+      "{ \"metrics\": { \"azure_consumed_revenue\": \"revenue\" },\n"
+      "  \"codes\": { \"AZ-104\": \"certification\", \"AZ-305\": \"certification\" } }";
+  policy_schema *schema;
+  char **sp;
+  int nsp;
+  CHECK(policy_schema_parse(&schema, "pol/schema.json", schema_text, sizeof schema_text - 1, &sp, &nsp) == 0);
+  const char *p;
+  store *s = fresh(&p);
+  import_stats st;
+  CHECK(import_file_checked(s, testdb_file("good.jsonl", GOOD), schema, &st, err, sizeof err) == IMPORT_OK);
+  static const struct {
+    const char *line, *why;
+  } bad[] = {
+      {"{\"type\":\"metric\",\"org\":\"contoso\",\"metric\":\"azure_consumed_revenu\",\"period\":\"2026-02\","
+       "\"value\":1}",
+       "bad.jsonl:2: metric: metric \"azure_consumed_revenu\" is not declared in pol/schema.json (did you "
+       "mean \"azure_consumed_revenue\"?)"},
+      {"{\"type\":\"achievement\",\"msa\":\"ana@example.com\",\"code\":\"AZ-1O4\",\"kind\":\"certification\","
+       "\"earned\":\"2025-03-01\"}",
+       "bad.jsonl:2: achievement: code \"AZ-1O4\" is not declared in pol/schema.json (did you mean "
+       "\"AZ-104\"?)"},
+      {"{\"type\":\"achievement\",\"msa\":\"ana@example.com\",\"code\":\"AZ-104\",\"kind\":\"assessment\","
+       "\"earned\":\"2025-03-01\"}",
+       "bad.jsonl:2: achievement: code \"AZ-104\" is declared as a certification in pol/schema.json, not an "
+       "assessment"},
+      {"{\"type\":\"override\",\"org\":\"contoso\",\"competency\":\"cloud-platform\",\"code\":\"SC-100\","
+       "\"people\":1,\"reason\":\"r\",\"by\":\"b\",\"until\":\"2026-12-31\"}",
+       "bad.jsonl:2: override: code \"SC-100\" is not declared in pol/schema.json"},
+  };
+  int64_t before[16] = {0}, after[16] = {0};
+  CHECK(store_table_counts(s, before, err, sizeof err) == STORE_OK);
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char text[1024];
+    snprintf(text, sizeof text, "{\"type\":\"org\",\"id\":\"newco\"}\n%s\n", bad[i].line);
+    CHECK(import_file_checked(s, testdb_file("bad.jsonl", text), schema, &st, err, sizeof err) == IMPORT_EDATA);
+    const char *shown = strstr(err, "bad.jsonl:"); /* after the temporary directory */
+    CHECK_STR(shown, bad[i].why);
+  }
+  CHECK(store_table_counts(s, after, err, sizeof err) == STORE_OK);
+  CHECK(memcmp(before, after, sizeof before) == 0); /* not even the org of line 1 */
+  store_close(s);
+  policy_schema_free(schema);
+}
+
 int main(void) {
   RUN(imports_every_record_type);
+  RUN(holds_facts_to_the_schema);
   RUN(importing_twice_changes_nothing);
   RUN(rejects_bad_lines_naming_file_and_line);
+  RUN(stores_when_each_event_was_known);
   RUN(rejects_a_binary_file_with_nul_bytes);
   RUN(accepts_crlf_line_ends_and_a_byte_order_mark);
   RUN(reports_an_unreadable_file);

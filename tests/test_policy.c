@@ -75,14 +75,14 @@ static void names_every_problem_with_file_line_and_phase(void) {
   char expect[512];
   snprintf(expect, sizeof expect, "%s/syntax.lua:3: failed to compile:", dir);
   CHECK_CONTAINS(file(set, "syntax")->problem, expect);
-  /* `return a.competency {...}` is a tail call: the file, not a line inside the stdlib. */
-  snprintf(expect, sizeof expect, "%s/invalid.lua: failed to validate: a.competency: unknown key 'nmae'",
+  /* `return a.competency {...}` is a tail call, and still the message names its line. */
+  snprintf(expect, sizeof expect, "%s/invalid.lua:2: failed to validate: a.competency: unknown key 'nmae'",
            dir);
   CHECK_CONTAINS(file(set, "invalid")->problem, expect);
   put("invalidpath.lua", "local a = require 'attain'\nreturn a.competency {\n  id = 'invalidpath',\n"
                          "  paths = { a.path { id = 'p', levle = 'gold' } } }\n");
   snprintf(expect, sizeof expect,
-           "%s/misnamed.lua: failed to validate: competency id 'other' must match the file name "
+           "%s/misnamed.lua:2: failed to validate: competency id 'other' must match the file name "
            "'misnamed.lua' (set id = \"misnamed\" or rename the file to other.lua)",
            dir);
   CHECK_STR(file(set, "misnamed")->problem, expect);
@@ -257,7 +257,7 @@ static void every_policy_function_runs_under_the_budget(void) {
   put("measure.lua", LOOPING("measure", "'measure'"));
   put("detail.lua", LOOPING("detail", "'detail'"));
   put("renewal.lua", LOOPING("renewal", "'renewal'"));
-  sandbox_limits lim = {0, 100000};
+  sandbox_limits lim = {.instructions = 100000};
   policy_set *set;
   policy_runtime *rt;
   CHECK(policy_set_load(&set, dir, &lim, err, sizeof err) == 0);
@@ -294,6 +294,102 @@ static void every_policy_function_runs_under_the_budget(void) {
   unput("renewal.lua");
 }
 
+/* Declarative plans are evaluated in C (policy_native.h) and must give the stdlib's level
+ * exactly: the same competency, loaded once natively and once with ATTAIN_EVAL=lua, on
+ * thousands of random organisations, at times with t = as_of and t > as_of (projections).
+ * The policy uses every goal kind and both combinators. */
+#define EVERY_KIND                                                                            \
+  "local a = require 'attain'\n"                                                              \
+  "local C = { 'AZ-104', 'AZ-204', 'AZ-305' }\n"                                              \
+  "return a.competency { id = 'kinds', name = 'Kinds', paths = {\n"                           \
+  "  a.path { id = 's1', level = 'silver', a.certified { people = 2, codes = C },\n"          \
+  "    a.revenue { metric = 'rev', months = 3, at_least = 1500.5 } },\n"                      \
+  "  a.path { id = 's2', level = 'silver', a.assessed { people = 1, codes = { 'TA-X' } },\n"  \
+  "    a.usage { metric = 'use', months = 2, at_least = 60 },\n"                              \
+  "    a.any { need = 2, a.seats { metric = 'seats', at_least = 50 },\n"                      \
+  "      a.customers { metric = 'new', at_least = 3 },\n"                                      \
+  "      a.certified { people = 1, codes = { 'AZ-305' } } } },\n"                              \
+  "  a.path { id = 'g1', level = 'gold', a.certified { people = 3, codes = C },\n"            \
+  "    a.all { a.revenue { metric = 'rev', months = 6, at_least = 3000 },\n"                   \
+  "      a.any { a.seats { metric = 'seats', at_least = 80 },\n"                               \
+  "              a.usage { metric = 'use', months = 3, at_least = 90 } } } },\n"               \
+  "} }\n"
+
+static uint64_t rng_state = 42;
+static uint64_t rnd(uint64_t n) {
+  rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (rng_state >> 33) % n;
+}
+
+static void native_levels_are_the_stdlibs(void) {
+  put("kinds.lua", EVERY_KIND);
+  policy_set *native_set, *lua_set;
+  CHECK(policy_set_load(&native_set, dir, NULL, err, sizeof err) == 0);
+  setenv("ATTAIN_EVAL", "lua", 1);
+  CHECK(policy_set_load(&lua_set, dir, NULL, err, sizeof err) == 0);
+  unsetenv("ATTAIN_EVAL");
+  CHECK(!native_set->lua_only && lua_set->lua_only);
+  policy_runtime *nrt, *lrt;
+  CHECK(policy_runtime_take(&nrt, native_set, err, sizeof err) == 0);
+  CHECK(policy_runtime_take(&lrt, lua_set, err, sizeof err) == 0);
+  int i = policy_set_find(native_set, "kinds");
+  static const char *const codes[] = {"AZ-104", "AZ-204", "AZ-305", "TA-X", "DP-203"};
+  static const char *const metrics[] = {"new", "rev", "seats", "use"}; /* sorted by name */
+  int compared = 0, differ = 0, levels[3] = {0, 0, 0};
+  for (int n = 0; n < 4000; n++) {
+    facts_user users[6];
+    facts_holding holdings[12];
+    facts_metric ms[4 * 8];
+    facts_override ov[1];
+    int nusers = 1 + (int)rnd(6), nh = (int)rnd(12), nm = 0;
+    for (int u = 0; u < nusers; u++)
+      users[u] = (facts_user){u + 1, "u", AT - 400 * 86400 + (int64_t)rnd(30) * 86400,
+                              rnd(5) ? FACTS_NO_TIME : AT - 86400 + (int64_t)rnd(100) * 86400,
+                              FACTS_NO_TIME, rnd(3) ? FACTS_NO_TIME : AT - 10 * 86400};
+    for (int h = 0; h < nh; h++) {
+      int code = (int)rnd(5);
+      holdings[h] = (facts_holding){
+          .user = (int)rnd((uint64_t)nusers), .msa = "m", .code = codes[code],
+          .code_hash = facts_code_hash(codes[code]),
+          .kind = code == 3 ? (rnd(4) ? FACTS_ASSESSMENT : FACTS_CERTIFICATION)
+                            : (rnd(6) ? FACTS_CERTIFICATION : FACTS_EXAM),
+          .started = AT - 300 * 86400, .link_known = FACTS_NO_TIME,
+          .earned = AT - (int64_t)rnd(400) * 86400 + (int64_t)rnd(86400),
+          .expires = rnd(3) ? FACTS_NO_TIME : AT + (int64_t)rnd(200) * 86400 - 100 * 86400,
+          .earned_known = FACTS_NO_TIME};
+    }
+    for (int k = 0; k < 4; k++)
+      for (int mo = 0; mo < 8; mo++)
+        if (rnd(3)) ms[nm++] = (facts_metric){metrics[k], 2026 * 12 + 10 - 7 + mo, (double)rnd(1200) / (k == 1 ? 1 : 8)};
+    /* metric names of one organisation share one string per name (facts_load.c) */
+    int nov = 0;
+    if (!rnd(5)) ov[nov++] = (facts_override){"kinds", "AZ-305", "r", "b", 1 + (int64_t)rnd(2),
+                                              FACTS_NO_TIME, AT + 30 * 86400, FACTS_NO_TIME};
+    facts_org org = {.oid = n + 1, .key = "o", .users = users, .nusers = nusers,
+                     .holdings = holdings, .nholdings = nh, .metrics = ms, .nmetrics = nm,
+                     .overrides = ov, .noverrides = nov};
+    int64_t times[][2] = {{AT, AT}, {AT + 36 * 86400, AT}, {AT - 20 * 86400, AT - 20 * 86400}};
+    for (int t = 0; t < 3; t++) {
+      policy_eval_args args = {{times[t][0], times[t][1]}, POLICY_REPORT_LEVEL, &mem};
+      policy_outcome a, b;
+      policy_runtime_eval(nrt, i, &org, &args, &a);
+      policy_runtime_eval(lrt, i, &org, &args, &b);
+      compared++;
+      if (a.failed || b.failed || a.level != b.level) differ++;
+      if (!b.failed) levels[b.level]++;
+    }
+  }
+  fprintf(stderr, "  %d evaluations compared: %d none, %d silver, %d gold; %d differ\n", compared,
+          levels[0], levels[1], levels[2], differ);
+  CHECK(differ == 0);
+  CHECK(levels[0] > 100 && levels[1] > 100 && levels[2] > 100); /* every outcome is exercised */
+  policy_runtime_give(nrt);
+  policy_runtime_give(lrt);
+  policy_set_unref(native_set);
+  policy_set_unref(lua_set);
+  unput("kinds.lua");
+}
+
 static void refuses_a_directory_without_policies(void) {
   char empty[300];
   snprintf(empty, sizeof empty, "%s/empty", dir);
@@ -320,6 +416,7 @@ int main(void) {
   RUN(reuses_runtimes);
   RUN(the_facts_object_checks_its_receiver);
   RUN(every_policy_function_runs_under_the_budget);
+  RUN(native_levels_are_the_stdlibs);
   RUN(refuses_a_directory_without_policies);
   arena_free(&mem);
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

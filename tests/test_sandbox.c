@@ -6,6 +6,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,7 +42,7 @@ static const stdlib_module fake_modules[] = {
 static sandbox *make(size_t memory, long long instructions) {
   sandbox *sb = NULL;
   char err[ERRSZ] = "";
-  sandbox_limits lim = {memory, instructions};
+  sandbox_limits lim = {.memory = memory, .instructions = instructions};
   int rc = sandbox_new(&sb, &lim, fake_modules, err, sizeof err);
   if (rc != SANDBOX_OK) fprintf(stderr, "sandbox_new: %s\n", err);
   return sb;
@@ -167,7 +168,8 @@ static void test_require_serves_only_the_stdlib_once_per_state(void) {
              out, err) == SANDBOX_OK);
   CHECK_STR(out, "attaingoalsX");
   CHECK(eval(sb, "@policies/r.lua", "require 'io'", out, err) == SANDBOX_ERUN);
-  CHECK_STR(err, "policies/r.lua:1: module 'io' not found (policies may require only the attain stdlib)");
+  CHECK_STR(err, "policies/r.lua:1: module 'io' not found (policies may require the attain stdlib and "
+                 "the modules of the policy directory's lib/)");
   CHECK(eval(sb, "@policies/r.lua", "require 'attain.nope'", out, err) == SANDBOX_ERUN);
   CHECK_CONTAINS(err, "module 'attain.nope' not found");
   /* Run once per state: every require returns the same table. */
@@ -397,7 +399,7 @@ static void test_tiny_memory_budgets_fail_cleanly(void) {
   for (size_t mem = 512; mem <= 160 * 1024; mem += 512) {
     sandbox *sb = NULL;
     char err[ERRSZ] = "";
-    sandbox_limits lim = {mem, 0};
+    sandbox_limits lim = {.memory = mem};
     int rc = sandbox_new(&sb, &lim, fake_modules, err, sizeof err);
     if (rc == SANDBOX_OK) {
       char out[ERRSZ];
@@ -519,9 +521,40 @@ static void test_pcall_keeps_the_stack_contract(void) {
   sandbox_free(sb);
 }
 
+/* The environment is exactly sandbox_globals(): every listed global and library field is
+ * there, and a field of the real library that is not listed is not (Debian's Lua has the
+ * 5.3 compatibility functions such as math.pow; policies must not come to rely on them). */
+static void test_environment_is_the_one_list(void) {
+  sandbox *sb = make(0, 0);
+  char out[ERRSZ], err[ERRSZ], src[256];
+  for (const sandbox_global *g = sandbox_globals(); g->name; g++) {
+    snprintf(src, sizeof src, "return type(%s)", g->name);
+    CHECK(eval(sb, "=t", src, out, err) == SANDBOX_OK);
+    CHECK_STR(out, g->fields ? "table" : "function");
+    for (const char *const *f = g->fields; f && *f; f++) {
+      snprintf(src, sizeof src, "return %s.%s ~= nil", g->name, *f);
+      CHECK(eval(sb, "=t", src, out, err) == SANDBOX_OK);
+      CHECK_STR(out, "true");
+    }
+    if (!g->fields) continue;
+    snprintf(src, sizeof src, "local n = 0 for _ in pairs(%s) do n = n + 1 end return n", g->name);
+    int listed = 0;
+    while (g->fields[listed]) listed++;
+    CHECK(eval(sb, "=t", src, out, err) == SANDBOX_OK);
+    CHECK(atoi(out) == listed);
+  }
+  CHECK(eval(sb, "=t", "return math.pow == nil and math.atan2 == nil and math.ldexp == nil", out, err) ==
+        SANDBOX_OK);
+  CHECK_STR(out, "true");
+  CHECK_STR(sandbox_absent_reason("math.random"), "an evaluation must give the same answer every time");
+  CHECK(sandbox_absent_reason("math.floor") == NULL);
+  sandbox_free(sb);
+}
+
 int main(void) {
   alarm(120); /* a trap that hangs the host fails the test instead of stalling CI */
   RUN(test_environment_holds_only_what_a_policy_needs);
+  RUN(test_environment_is_the_one_list);
   RUN(test_library_tables_are_read_only);
   RUN(test_globals_are_strict_and_environments_fresh);
   RUN(test_require_serves_only_the_stdlib_once_per_state);

@@ -106,6 +106,9 @@ static int base_facts(store *s, char *e, size_t n) {
   rc |= store_user_put(s, &u1, e, n);
   rc |= store_user_put(s, &u2, e, n);
   rc |= store_link_put(s, "m1", "u1", 1000, STORE_NO_TIME, e, n);
+  /* (an MSA without achievements moving changes nothing an evaluation reads) */
+  store_achievement_rec a = {"m1", "AZ-104", "certification", 900, STORE_NO_TIME, STORE_NO_TIME};
+  rc |= store_achievement_put(s, &a, e, n);
   return rc;
 }
 

@@ -3,13 +3,15 @@
 -- Every checker returns nothing when the value is fine and an error message
 -- (without position) when it is not; the public constructor raises it with
 -- `error(msg, 2)` so the position points at the policy author's line.
--- Pure Lua, no globals, no I/O; uses no string pattern functions.
+-- Pure Lua, no globals, no I/O; uses no string pattern functions. Positions
+-- come from attain.sandbox.where.
 local M = {}
 
 local format, sort = string.format, table.sort
-local type, tostring, pairs, pcall, error = type, tostring, pairs, pcall, error
+local type, tostring, pairs = type, tostring, pairs
 local getmetatable, sub = getmetatable, string.sub
 local tointeger, huge, mtype = math.tointeger, math.huge, math.type
+local where = require("attain.sandbox").where
 
 --- Formats a number for labels and messages: integral values without a
 --- decimal point (15000, not 15000.0), others with up to 14 significant digits.
@@ -142,14 +144,13 @@ function M.codes(v)
   return nil, copy
 end
 
---- Returns "file:line: " for the function `level` frames above the caller
---- (1 = the caller's caller), or "" when unknown. Used at construction time
---- only, so that errors found later can still point at the policy line.
----@param level integer
+--- Returns "file:line: " of the innermost line of policy code running (the
+--- call of a stdlib constructor, also in a lib/ module), or "" when unknown.
+--- Used at construction time only, so that errors found later can still point
+--- at the policy line.
 ---@return string
-function M.where(level)
-  local _, m = pcall(error, "", level + 3)
-  return type(m) == "string" and m or ""
+function M.where()
+  return where()
 end
 
 return M

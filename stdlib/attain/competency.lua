@@ -26,7 +26,9 @@ local budgeted, protected = sandbox.call, sandbox.pcall
 local M = {}
 
 local format = string.format
-local type, setmetatable, error, tointeger = type, setmetatable, error, math.tointeger
+local type, setmetatable, getmetatable, error, tointeger = type, setmetatable, getmetatable, error,
+                                                       math.tointeger
+local next, select = next, select
 local month_index, period_of_index = time.month_index, time.period_of_index
 local msg, show = check.msg, check.show
 
@@ -82,7 +84,7 @@ function M.path(t)
     specs[i], labels[i] = s, s.label
   end
   local p = proxy({ id = id, level = level, goals = labels }, "attain.path")
-  path_specs[p] = { id = id, level = level, goals = specs, where = check.where(1) }
+  path_specs[p] = { id = id, level = level, goals = specs, where = check.where() }
   return p
 end
 
@@ -128,6 +130,66 @@ local FETCH = {
   people = fetch_people, sum = fetch_sum, avg = fetch_avg,
   latest = fetch_latest, custom = fetch_custom,
 }
+
+------------------------------------------------------------------------------
+-- Tracing: what a policy's own code shows while it runs (a.trace)
+
+-- The list the running custom measure's (or detail's) a.trace calls append to, or nil:
+-- evaluate and explain set it around each policy function they call, level (a sweep)
+-- never does, so a.trace costs nothing there and nothing is ever printed.
+local tracing = nil
+local traced = 0 -- lines kept in this evaluation
+local MAX_TRACED, MAX_TRACE_LEN = 100, 500
+
+local function traced_value(v, depth)
+  local t = type(v)
+  if t == "string" then return v end
+  if t ~= "table" or getmetatable(v) ~= nil or depth > 1 then return show(v) end
+  local keys = {}
+  for k in next, v do keys[#keys + 1] = k end
+  table.sort(keys, function(x, y)
+    local tx, ty = type(x), type(y)
+    if tx ~= ty then return tx < ty end
+    if tx == "number" or tx == "string" then return x < y end
+    return false
+  end)
+  local parts = {}
+  for i = 1, #keys do
+    if i > 20 then
+      parts[#parts + 1] = "..."
+      break
+    end
+    local k = keys[i]
+    local shown = traced_value(v[k], depth + 1)
+    if type(k) == "string" then shown = k .. " = " .. shown end
+    parts[#parts + 1] = shown
+  end
+  return "{ " .. table.concat(parts, ", ") .. " }"
+end
+
+--- Shows values while a spec or `attain status` evaluates: each call adds
+--- "file:line: v1 v2 ..." to the `trace` of the goal whose custom measure (or
+--- detail) is running. During sweeps, and outside measures, it does nothing.
+--- Values are shown without calling any of their metamethods.
+---@param ... any
+function M.trace(...)
+  if not tracing or traced >= MAX_TRACED then return end
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = traced_value((select(i, ...)), 0) end
+  local line = check.where() .. table.concat(parts, " ")
+  if #line > MAX_TRACE_LEN then line = line:sub(1, MAX_TRACE_LEN) .. "..." end
+  traced = traced + 1
+  tracing[#tracing + 1] = line
+end
+
+-- Calls fetch(m, org) collecting what a.trace shows into a new list (nil if empty).
+local function fetch_traced(m, org)
+  tracing = {}
+  local v, err = m.fetch(m, org)
+  local lines = tracing[1] and tracing or nil
+  tracing = nil
+  return v, err, lines
+end
 
 -- Array makers of exact sizes: a table constructor sizes the array part
 -- once, where filling `{}` would regrow it (1, 2, 4...); chosen per plan at
@@ -264,7 +326,7 @@ function M.competency(t)
   end
   if np == 0 then error(msg(fname, "no paths", ctx), 2) end
 
-  local plan = { id = id, measures = {}, paths = {}, where = check.where(1) }
+  local plan = { id = id, measures = {}, paths = {}, where = check.where(), path_goal_specs = {} }
   local slots, seen, views = {}, { silver = {}, gold = {} }, {}
   for i = 1, np do
     local p = path_specs[paths[i]]
@@ -281,6 +343,7 @@ function M.competency(t)
       nodes[j] = compile(p.goals[j], id, plan, slots)
     end
     plan.paths[i] = { id = p.id, level = p.level, nodes = nodes, blank = blank(#nodes) }
+    plan.path_goal_specs[i] = p.goals
     views[i] = paths[i]
   end
 
@@ -334,6 +397,88 @@ function M.metric_months(c)
   return months, any_month
 end
 
+--- The competency's evaluation plan as plain data, for a host that evaluates
+--- declarative goals natively (host/policy_native.c): the measures (op "people",
+--- "sum", "avg" or "latest" with their codes, kind, competency, metric, months)
+--- and per path its level and goal nodes (`{ slot, need }`, or for a
+--- combinator `{ op = "all"|"any", need, children }`). Nil when a goal is
+--- custom: its measure is the policy's Lua, so the competency is evaluated here.
+--- Same answers as `level`, by construction: the host compares have >= need
+--- goal by goal, as `level` does.
+---@param c attain.Competency
+---@return table?
+function M.native_plan(c)
+  local plan = plan_of(c, "attain.native_plan")
+  local measures = {}
+  for i, m in ipairs(plan.measures) do
+    if m.op == "custom" then return nil end
+    measures[i] = { op = m.op, codes = m.codes, kind = m.kind, competency = m.competency,
+                    metric = m.metric, months = m.months }
+  end
+  local function node(n)
+    if not n.children then return { slot = n.slot, need = n.need } end
+    local children = {}
+    for i, ch in ipairs(n.children) do children[i] = node(ch) end
+    return { op = n.op, need = n.need, children = children }
+  end
+  local paths = {}
+  for i, p in ipairs(plan.paths) do
+    local nodes = {}
+    for j, n in ipairs(p.nodes) do nodes[j] = node(n) end
+    paths[i] = { level = p.level, nodes = nodes }
+  end
+  return { measures = measures, paths = paths }
+end
+
+--- Where the competency was made: "file:line: " of its `a.competency` call
+--- (also for `return a.competency { ... }`), for the host's messages about it.
+---@param c attain.Competency
+---@return string
+function M.origin(c)
+  return plan_of(c, "attain.origin").where
+end
+
+---@class attain.Reference
+---@field what "metric"|"code"
+---@field name string the metric name or achievement code
+---@field kind string the goal's metric kind ("revenue", ...) or achievement kind ("certification", ...)
+---@field goal string the constructor, e.g. "a.revenue"
+---@field where string "file:line: " of the goal's constructor call
+
+-- The goals of a spec tree, depth first, each once.
+local function each_leaf(spec, out, seen)
+  if seen[spec] then return end
+  seen[spec] = true
+  if spec.children then
+    for i = 1, #spec.children do each_leaf(spec.children[i], out, seen) end
+  elseif spec.op ~= "custom" then
+    out[#out + 1] = spec
+  end
+end
+
+--- Every metric name and achievement code the competency's goals name, in
+--- declaration order, for checking them against the policy set's schema
+--- (docs/policy-repo.md). Custom goals name none.
+---@param c attain.Competency
+---@return attain.Reference[]
+function M.references(c)
+  local plan = plan_of(c, "attain.references")
+  local leaves, seen, out = {}, {}, {}
+  for _, p in ipairs(plan.path_goal_specs) do
+    for _, g in ipairs(p) do each_leaf(g, leaves, seen) end
+  end
+  for _, g in ipairs(leaves) do
+    if g.op == "people" then
+      for _, code in ipairs(g.codes) do
+        out[#out + 1] = { what = "code", name = code, kind = g.facts_kind, goal = g.fname, where = g.where }
+      end
+    else
+      out[#out + 1] = { what = "metric", name = g.metric, kind = g.kind, goal = g.fname, where = g.where }
+    end
+  end
+  return out
+end
+
 ------------------------------------------------------------------------------
 -- Evaluation
 
@@ -344,6 +489,7 @@ end
 ---@field need number
 ---@field met boolean
 ---@field error? string its measure failed: "file:line: message" (never met)
+---@field trace? string[] what a.trace showed while its custom measure (or detail) ran
 ---@field detail? any only from `explain`
 ---@field detail_error? string only from `explain`: its detail function failed
 
@@ -380,19 +526,46 @@ have_of = function(n, vals, errs)
   return count_met(n, vals, errs)
 end
 
--- Every measure's value, and (nil when none failed) the errors by slot.
-local function measure_all(plan, org)
-  local measures, vals, errs = plan.measures, plan.blank_vals(), nil
+-- Every measure's value, and (nil when none failed) the errors by slot; with `trace`,
+-- also what custom measures traced, by slot (nil when nothing was).
+local function measure_all(plan, org, trace)
+  local measures, vals, errs, traces = plan.measures, plan.blank_vals(), nil, nil
+  tracing = nil -- (a spent budget may have left the last list behind)
+  if trace then traced = 0 end
   for i = 1, #measures do
     local m = measures[i]
-    local v, err = m.fetch(m, org)
+    local v, err, lines
+    if trace and m.op == "custom" then
+      v, err, lines = fetch_traced(m, org)
+      if lines then
+        traces = traces or {}
+        traces[i] = lines
+      end
+    else
+      v, err = m.fetch(m, org)
+    end
     if err then
       errs = errs or {}
       errs[i], v = err, 0
     end
     vals[i] = v
   end
-  return vals, errs
+  return vals, errs, traces
+end
+
+-- What the measures under node n traced, in order (nil if nothing).
+local function node_trace(n, traces)
+  if not traces then return nil end
+  if n.slot then return traces[n.slot] end
+  local all
+  for i = 1, #n.children do
+    local t = node_trace(n.children[i], traces)
+    if t then
+      all = all or {}
+      for j = 1, #t do all[#all + 1] = t[j] end
+    end
+  end
+  return all
 end
 
 -- Whether path p is met, or nil and the error of its first failing goal.
@@ -418,7 +591,7 @@ local RANK = { silver = 1, gold = 2 }
 ---@return attain.Result
 function M.evaluate(c, org)
   local plan = plan_of(c, "attain.evaluate")
-  local vals, errs = measure_all(plan, org)
+  local vals, errs, traces = measure_all(plan, org, true)
   local ppaths, out, silver, gold = plan.paths, plan.blank_paths(), false, false
   for i = 1, #ppaths do
     local p = ppaths[i]
@@ -428,7 +601,7 @@ function M.evaluate(c, org)
       local have, err = have_of(n, vals, errs)
       local ok = not err and have >= n.need
       results[j] = { kind = n.kind, label = n.label, have = have or 0, need = n.need, met = ok,
-                     error = err }
+                     error = err, trace = node_trace(n, traces) }
       if not ok then met = false end
       perr = perr or err
     end
@@ -499,12 +672,12 @@ local function monthly(org, metric, months)
   return values
 end
 
-local function explain_node(n, vals, errs, plan, org)
-  local r = { kind = n.kind, label = n.label, need = n.need }
+local function explain_node(n, vals, errs, plan, org, traces)
+  local r = { kind = n.kind, label = n.label, need = n.need, trace = node_trace(n, traces) }
   if n.children then
     local sub = {}
     for i = 1, #n.children do
-      sub[i] = explain_node(n.children[i], vals, errs, plan, org)
+      sub[i] = explain_node(n.children[i], vals, errs, plan, org, traces)
     end
     local have, err = count_met(n, vals, errs)
     r.have, r.error = have or 0, err
@@ -520,7 +693,12 @@ local function explain_node(n, vals, errs, plan, org)
     elseif m.op == "latest" then
       r.detail = { metric = m.metric, latest = org:metric_latest(m.metric), values = {} }
     elseif n.detail then
+      local before = r.trace
+      tracing = {}
+      if before then for i = 1, #before do tracing[i] = before[i] end end
       local ok, detail = protected(n.detail, org, org.now, m.competency)
+      r.trace = tracing[1] and tracing or nil
+      tracing = nil
       if ok then r.detail = detail else r.detail_error = detail end
     end
   end
@@ -539,12 +717,12 @@ end
 ---@return attain.Result
 function M.explain(c, org)
   local plan = plan_of(c, "attain.explain")
-  local vals, errs = measure_all(plan, org)
+  local vals, errs, traces = measure_all(plan, org, true)
   local out, silver, gold = {}, false, false
   for i, p in ipairs(plan.paths) do
     local results, met, perr = {}, true, nil
     for j, n in ipairs(p.nodes) do
-      results[j] = explain_node(n, vals, errs, plan, org)
+      results[j] = explain_node(n, vals, errs, plan, org, traces)
       if not results[j].met then met = false end
       perr = perr or results[j].error
     end

@@ -81,7 +81,7 @@ local function people_goal(fname, kind, facts_kind, one, many, t)
   sort(sorted)
   return new_goal {
     kind = kind, op = "people", facts_kind = facts_kind, codes = codes,
-    need = people,
+    need = people, fname = fname, where = check.where(),
     label = format("%d %s (%s)", people, people == 1 and one or many, concat(codes, ", ")),
     key = "people\0" .. facts_kind .. "\0" .. concat(sorted, "\0"),
   }
@@ -163,6 +163,7 @@ local function performance_goal(fname, kind, t, generic)
   end
   return new_goal {
     kind = kind, op = k.op, metric = t.metric, months = months, need = t.at_least,
+    fname = fname, where = check.where(),
     label = format("%s %s %s ≥ %s", k.what, t.metric, window_text(k, months), num(t.at_least)),
     key = k.op .. "\0" .. t.metric .. "\0" .. (months or 0),
   }
@@ -355,7 +356,7 @@ function M.goal(t)
   local g = new_goal {
     kind = "custom", op = "custom", label = t.label, need = t.need,
     measure = t.measure, detail = t.detail, key = t.measure,
-    where = check.where(1),
+    where = check.where(),
   }
   return g
 end

@@ -14,7 +14,8 @@
 --
 -- This module gathers the public API from attain.goals, attain.competency,
 -- attain.renewal and attain.time. The host calls `evaluate`, `explain`,
--- `is_competency`, `membership_end` and `metric_months` from here (see docs/policies.md).
+-- `is_competency`, `membership_end`, `metric_months` and `native_plan` from here (see
+-- docs/policies.md).
 local goals = require "attain.goals"
 local competency = require "attain.competency"
 
@@ -45,6 +46,10 @@ M.level = competency.level
 M.explain = competency.explain
 M.membership_end = competency.membership_end
 M.metric_months = competency.metric_months
+M.native_plan = competency.native_plan
+
+-- Debugging: values shown in a spec's result and `attain status`, never in sweeps
+M.trace = competency.trace
 
 -- Predicates
 M.is_competency = competency.is_competency

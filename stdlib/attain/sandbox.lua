@@ -26,4 +26,19 @@ function M.pcall(f, ...)
   return pcall(f, ...)
 end
 
+--- "file:line: " of the innermost line of policy code running, skipping the
+--- stdlib's own frames (or "" when there is none). In the host the sandbox
+--- answers, also for `return a.competency { ... }`, whose caller's frame a tail
+--- call removes; here the frames are read through `error`'s positions.
+---@return string
+function M.where()
+  for level = 3, 40 do
+    local _, m = pcall(error, "", level)
+    if type(m) == "string" and m ~= "" and m:sub(1, 7) ~= "stdlib/" and m:sub(1, 1) ~= "[" then
+      return m
+    end
+  end
+  return ""
+end
+
 return M

@@ -58,7 +58,9 @@ if [ "$ms" -le "$limit" ]; then pass "... within $limit ms (${ms} ms)"; else fai
 # A broken edit is refused; the old set keeps serving; the error names file and line.
 printf 'local a = require "attain"\nreturn a.competency {\n  id = "cloud-platform" name = "x",\n}\n' > pol/zz-broken.lua
 wait_for 5 sh -c "${A[*]} ctl status | grep -q '\"reloads_failed\":[1-9]'" >/dev/null || fail "the broken edit was not noticed"
-st=$(ctl status)
+st=$(ctl status) && rc=0 || rc=$?
+expect_eq "ctl status exits 1 while the last reload has failed (degraded)" "$rc" 1
+expect_contains "... saying degraded" "$st" '"health":"degraded"'
 expect_contains "the broken set is reported with file:line" "$st" 'pol/zz-broken.lua:3: failed to compile'
 expect_eq "the last good set keeps serving" "$(echo "$st" | field policy)" "$v1"
 "${A[@]}" eval --org contoso --at 2026-11-25 >/dev/null 2>&1 || true # (a CLI run may see the broken file; the daemon does not)

@@ -9,6 +9,30 @@ first=$(content a.db)
 "$ATTAIN" import "$ATTAIN_SOURCE_DIR"/examples/facts.jsonl --db a.db >/dev/null
 expect_eq "importing the examples twice leaves the same content" "$(content a.db)" "$first"
 
+# A file that updates one key twice: importing it again changes nothing, revisions included.
+rev() { sqlite3 a.db "SELECT value FROM meta WHERE key = 'data_rev'"; }
+{
+  echo '{"type":"user","id":"c-ana","org":"contoso","name":"Ana","joined":"2024-01-01"}'
+  echo '{"type":"user","id":"c-ana","org":"contoso","name":"Ana","joined":"2024-01-10"}'
+} > twice.jsonl
+out=$("$ATTAIN" --db a.db import twice.jsonl)
+expect_contains "a file changing a user and back changes no organisation" "$out" "0 organisations changed"
+before=$(rev)
+out=$("$ATTAIN" --db a.db import twice.jsonl)
+expect_contains "... nor does importing it again" "$out" "0 organisations changed"
+expect_eq "... and the data revision stays" "$(rev)" "$before"
+echo '{"type":"user","id":"c-ana","org":"contoso","name":"Ana Lima"}' > rename.jsonl
+"$ATTAIN" --db a.db import rename.jsonl >/dev/null
+expect_eq "a renamed user is stored" "$(sqlite3 a.db "SELECT name FROM user WHERE key = 'c-ana'")" "Ana Lima"
+expect_eq "... without a new revision (nothing to re-evaluate)" "$(rev)" "$before"
+echo '{"type":"user","id":"c-ana","org":"contoso","joined":"2024-01-11"}' > moved.jsonl
+out=$("$ATTAIN" --db a.db import moved.jsonl)
+expect_contains "a real change still counts" "$out" "1 organisations changed"
+expect_eq "... with a new revision" "$(rev)" "$((before + 1))"
+"$ATTAIN" --db a.db import "$ATTAIN_SOURCE_DIR"/examples/facts.jsonl >/dev/null
+echo '{"type":"user","id":"c-ana","org":"contoso","name":"Ana"}' | "$ATTAIN" --db a.db import - >/dev/null
+first=$(content a.db)
+
 head -n 5 "$ATTAIN_SOURCE_DIR"/examples/facts.jsonl > bad.jsonl
 echo '{"type":"metric","org":"contoso","metric":"azure_consumed_revenue","period":"2026-02","value":-1}' >> bad.jsonl
 tail -n 5 "$ATTAIN_SOURCE_DIR"/examples/facts.jsonl >> bad.jsonl

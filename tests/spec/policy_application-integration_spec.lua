@@ -1,6 +1,6 @@
 -- policies/application-integration.lua through the real host: the program's statement of the competency (its
 -- paths and the labels of their goals) and every scenario helpers.scenarios builds from it.
-package.path = "tests/spec/?.lua;" .. package.path
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
 local scenarios = require "helpers.scenarios"
 
 local INTEGRATION = "(AZ-204, AZ-305, PL-400)"

@@ -1,6 +1,6 @@
 -- policies/cloud-business-applications.lua through the real host: the program's statement of the competency (its
 -- paths and the labels of their goals) and every scenario helpers.scenarios builds from it.
-package.path = "tests/spec/?.lua;" .. package.path
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
 local scenarios = require "helpers.scenarios"
 
 local BIZAPPS = "(MB-210, MB-220, MB-230, MB-240, PL-200, PL-400, PL-600)"

@@ -1,6 +1,6 @@
 -- policies/data-analytics.lua through the real host: the program's statement of the competency (its
 -- paths and the labels of their goals) and every scenario helpers.scenarios builds from it.
-package.path = "tests/spec/?.lua;" .. package.path
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
 local scenarios = require "helpers.scenarios"
 
 local DATA = "(DP-203, DP-100, PL-300)"

@@ -1,6 +1,6 @@
 -- policies/enterprise-resource-planning.lua through the real host: the program's statement of the competency (its
 -- paths and the labels of their goals) and every scenario helpers.scenarios builds from it.
-package.path = "tests/spec/?.lua;" .. package.path
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
 local scenarios = require "helpers.scenarios"
 
 local ERP = "(MB-310, MB-330, MB-500, MB-700, MB-800, MB-820)"

@@ -1,6 +1,6 @@
 -- policies/messaging.lua through the real host: the program's statement of the competency (its
 -- paths and the labels of their goals) and every scenario helpers.scenarios builds from it.
-package.path = "tests/spec/?.lua;" .. package.path
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
 local scenarios = require "helpers.scenarios"
 
 local MESSAGING = "(MS-203, MS-102)"

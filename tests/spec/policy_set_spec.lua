@@ -1,9 +1,9 @@
 -- The policy set as the host loads it (attain.testing): the shipped policies load cleanly,
 -- evaluation is reproducible, and a broken policy is reported with its file (and line) without
 -- stopping the good policies beside it.
-package.path = "tests/spec/?.lua;" .. package.path
+package.path = "stdlib/testing/?.lua;tests/spec/?.lua;" .. package.path
 local testing = require "attain.testing"
-local fixture = require "helpers.fixture"
+local fixture = require "attain.fixture"
 
 package.path = "tests/bench/?.lua;" .. package.path
 local workloads = require "workloads" -- the metric names the benchmark data carries

@@ -59,8 +59,8 @@ describe("attain.check", function()
     assert.are.equal("codes[2] must be a non-empty string, got 7", (check.codes({ "A", 7 })))
   end)
 
-  it("finds the line of the caller's caller", function()
-    local function ctor() local w = check.where(1); return w end
+  it("finds the innermost line outside the stdlib", function()
+    local function ctor() local w = check.where(); return w end
     local w = ctor()
     assert.matches("stdlib_check_spec%.lua:%d+: $", w)
   end)

@@ -3,7 +3,7 @@
 -- helpers/scenarios.lua runs them on one path of every policy. Every scenario evaluates
 -- around rules.AT; the policy specs use it as their evaluation time.
 local busted = require "busted" -- `it` and `assert` are not globals of a required module
-local fixture = require "helpers.fixture"
+local fixture = require "attain.fixture"
 local it, assert = busted.it, busted.assert
 local path, haves = fixture.path, fixture.haves
 

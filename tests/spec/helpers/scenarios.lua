@@ -2,7 +2,7 @@
 -- their goals, as the program states them. `scenarios.policy` checks that the host loads
 -- exactly those paths and goals, then builds every threshold scenario from the labels (not
 -- from the policy file), evaluates each through the real host (attain.testing, via
--- helpers.fixture) and compares the whole result — the level, and every path's `met` and
+-- attain.fixture) and compares the whole result — the level, and every path's `met` and
 -- goals' `have` — with what the statement implies:
 --
 --   local scenarios = require "helpers.scenarios"
@@ -37,7 +37,7 @@
 -- independent reading of the rules in docs/policies.md, so a host that evaluates a goal
 -- differently fails the scenario that reaches it.
 local busted = require "busted" -- `describe`, `it`, `assert` are not globals of a required module
-local fixture = require "helpers.fixture"
+local fixture = require "attain.fixture"
 local rules = require "helpers.rules"
 local describe, it, assert = busted.describe, busted.it, busted.assert
 local teardown = busted.teardown

@@ -1,7 +1,10 @@
--- Scenario builder for policy specs: records go through the real importer into an
--- in-memory store (`attain.testing`), and policies are evaluated by the real host.
+--- attain.fixture: the scenario builder for policy specs. Records go through the real
+-- importer into an in-memory store (`attain.testing`), and policies are evaluated by the
+-- real host. `attain test` serves this module from the binary; plain busted finds it
+-- installed (PREFIX/share/lua/5.4/attain/fixture.lua) or, in this repository, through
+-- package.path "stdlib/testing/?.lua". Host-side Lua, never inside the sandbox.
 --
---   local fixture = require "helpers.fixture"
+--   local fixture = require "attain.fixture"
 --   local fx = fixture.new()
 --   fx:org("contoso")
 --   fx:person("contoso", "u1")                         -- a user with one MSA ("u1@msa.example")
@@ -33,10 +36,16 @@ local function month_index(period)
 end
 local function period_of(index) return string.format("%04d-%02d", index // 12, index % 12 + 1) end
 
--- opts.policies: the policy directory (default "policies", relative to the repo root).
+-- The policy directory a fixture evaluates by default: "policies" (relative to where the
+-- tests run); `attain test --policies DIR` sets it to DIR.
+fixture.POLICIES = "policies"
+
+-- opts.policies: the policy directory (default fixture.POLICIES). When it declares its
+-- vocabulary in schema.json, the fixture's records must use only declared metrics and codes.
 function fixture.new(opts)
   opts = opts or {}
-  return setmetatable({ db = testing.new(), pending = {}, policies = opts.policies or "policies",
+  local policies = opts.policies or fixture.POLICIES
+  return setmetatable({ db = testing.new { policies = policies }, pending = {}, policies = policies,
                         msas = {}, serial = 0 }, Fixture)
 end
 

@@ -1,0 +1,516 @@
+/* http_api.c — the daemon's routes (see http_api.h and docs/http.md). */
+#include "http_api.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "eval.h"
+#include "eval_json.h"
+#include "http.h"
+#include "isotime.h"
+#include "jsonw.h"
+#include "prom.h"
+#include "store.h"
+#include "store_counts.h"
+#include "store_read.h"
+
+/* The loop publishes its view every second; this long without one means it is stuck. */
+#define LIVE_STALL_MS 30000
+/* The state and alert totals of /metrics are recomputed at most this often. */
+#define HTTP_COUNTS_TTL_S 30
+#define TOKEN_MIN 16
+#define TOKEN_MAX 512
+#define MAX_CONNS 16
+
+struct http_api {
+  http_server *server;
+  http_api_host host;
+  char *db;
+  char token[TOKEN_MAX + 1], read_token[TOKEN_MAX + 1]; /* "" when not configured */
+  logger log;
+  pthread_mutex_t mu; /* the connection pool and the counts cache */
+  store *conns[MAX_CONNS];
+  int nconns;
+  pthread_mutex_t counts_mu;
+  int64_t counts_at; /* monotonic s; 0: never */
+  jsonw counts;      /* the rendered families */
+};
+
+struct http_call {
+  http_exchange *x;
+  int cmd;
+  char *org;
+};
+
+/* ---- plumbing ---- */
+
+static int64_t mono_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec;
+}
+
+static void respond_error(http_exchange *x, int status, const char *message) {
+  jsonw w;
+  jsonw_init(&w);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "error");
+  jsonw_str(&w, message);
+  jsonw_obj_end(&w);
+  jsonw_raw(&w, "\n", 1);
+  http_respond_json(x, status, &w);
+}
+
+static void respond_json(http_exchange *x, int status, json_t *j) {
+  char *body = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  if (!body) {
+    respond_error(x, 500, "out of memory");
+    return;
+  }
+  size_t n = strlen(body);
+  char *b = realloc(body, n + 2);
+  if (b) {
+    b[n++] = '\n';
+    b[n] = 0;
+    body = b;
+  }
+  http_respond(x, status, "application/json", body, n);
+}
+
+static store *conn_take(http_api *a, char *err, size_t errsz) {
+  pthread_mutex_lock(&a->mu);
+  store *s = a->nconns ? a->conns[--a->nconns] : NULL;
+  pthread_mutex_unlock(&a->mu);
+  if (s || store_open(&s, a->db, STORE_OPEN_READ, err, errsz) == STORE_OK) return s;
+  return NULL;
+}
+
+static void conn_give(http_api *a, store *s) {
+  pthread_mutex_lock(&a->mu);
+  if (a->nconns < MAX_CONNS) {
+    a->conns[a->nconns++] = s;
+    s = NULL;
+  }
+  pthread_mutex_unlock(&a->mu);
+  store_close(s);
+}
+
+/* Compares in time independent of where the strings differ. */
+static int token_equal(const char *given, const char *want) {
+  size_t n = strlen(want), m = strlen(given);
+  unsigned char d = (unsigned char)(n != m);
+  for (size_t i = 0; i < n; i++) d |= (unsigned char)(want[i] ^ (i < m ? given[i] : 0));
+  return d == 0;
+}
+
+static const char *bearer(http_exchange *x) {
+  const char *h = http_header(x, "Authorization");
+  if (!h || strncasecmp(h, "Bearer ", 7) != 0) return NULL;
+  h += 7;
+  while (*h == ' ') h++;
+  return h;
+}
+
+/* Mutations need the token; reads need either token when a read token is set. Answers
+ * 403 and returns 0 when refused: whether the token is missing or wrong is not said. */
+static int allowed(http_api *a, http_exchange *x, int mutation) {
+  const char *given = bearer(x);
+  if (mutation) {
+    if (!a->token[0]) {
+      respond_error(x, 403, "mutations are disabled: start attain serve with --http-token-file");
+      return 0;
+    }
+    if (given && token_equal(given, a->token)) return 1;
+    http_add_header(x, "WWW-Authenticate", "Bearer realm=\"attain\"");
+    respond_error(x, 403, "this request needs the bearer token of --http-token-file");
+    return 0;
+  }
+  if (!a->read_token[0]) return 1;
+  if (given && (token_equal(given, a->read_token) || (a->token[0] && token_equal(given, a->token))))
+    return 1;
+  http_add_header(x, "WWW-Authenticate", "Bearer realm=\"attain\"");
+  respond_error(x, 403, "this request needs the bearer token of --http-read-token-file");
+  return 0;
+}
+
+/* ---- health ---- */
+
+static void live(http_api *a, http_exchange *x) {
+  daemon_view v = {0};
+  int64_t age = 0;
+  if (a->host.view(a->host.arg, &v, &age)) {
+    respond_error(x, 500, "out of memory");
+    return;
+  }
+  daemon_view_free(&v);
+  if (age > LIVE_STALL_MS)
+    respond_json(x, 503, json_pack("{s:b, s:s, s:I}", "live", 0, "problem",
+                                   "the daemon's loop thread has not run for a while",
+                                   "stalled_ms", (json_int_t)age));
+  else
+    respond_json(x, 200, json_pack("{s:b}", "live", 1));
+}
+
+static void ready(http_api *a, http_exchange *x) {
+  daemon_view v = {0};
+  int64_t age = 0;
+  if (a->host.view(a->host.arg, &v, &age)) {
+    respond_error(x, 500, "out of memory");
+    return;
+  }
+  json_t *problems;
+  int health = daemon_view_health(&v, (int64_t)time(NULL), &problems);
+  char err[1024];
+  store *s = conn_take(a, err, sizeof err);
+  int64_t max;
+  if (s && store_org_max(s, &max, err, sizeof err) != STORE_OK) {
+    store_close(s);
+    s = NULL;
+  }
+  if (!s) {
+    char msg[1100];
+    snprintf(msg, sizeof msg, "the database cannot be read: %s", err);
+    json_array_append_new(problems, json_string(msg));
+  } else {
+    conn_give(a, s);
+  }
+  int ok = health != HEALTH_UNAVAILABLE && s;
+  respond_json(x, ok ? 200 : 503,
+               json_pack("{s:b, s:s, s:s?, s:o}", "ready", ok, "health",
+                         s ? daemon_health_name(health) : "unavailable", "policy",
+                         v.serving ? v.serving->version : NULL, "problems", problems));
+  daemon_view_free(&v);
+}
+
+/* ---- metrics ---- */
+
+struct counts_render {
+  jsonw *w;
+  const char *family;
+};
+
+static int count_sample(void *arg, const char *competency, const char *state, int64_t n) {
+  struct counts_render *r = arg;
+  const char *labels[] = {"competency", competency, "state", state};
+  prom_sample(r->w, r->family, labels, state ? 2 : 1, (double)n);
+  return r->w->oom ? -1 : 0;
+}
+
+/* The whole-database totals, cached for HTTP_COUNTS_TTL_S (one query of `status` and one
+ * of the open alerts: at 640,000 organisations, too slow to run on every scrape). */
+static void counts(http_api *a, jsonw *w) {
+  pthread_mutex_lock(&a->counts_mu);
+  int64_t now = mono_s();
+  if (!a->counts_at || now - a->counts_at >= HTTP_COUNTS_TTL_S) {
+    char err[1024];
+    store *s = conn_take(a, err, sizeof err);
+    jsonw fresh;
+    jsonw_init(&fresh);
+    int rc = s ? STORE_OK : STORE_ERROR;
+    struct counts_render r = {&fresh, "attain_organisations"};
+    prom_family(&fresh, r.family, "gauge",
+                "Organisations by lifecycle state, per competency (as stored by the last "
+                "evaluation of each; refreshed at most every 30 s).");
+    if (rc == STORE_OK) rc = store_state_counts(s, count_sample, &r, err, sizeof err);
+    r.family = "attain_alerts_open";
+    prom_family(&fresh, r.family, "gauge", "Open renewal alerts, per competency.");
+    if (rc == STORE_OK) rc = store_open_alert_counts(s, count_sample, &r, err, sizeof err);
+    if (s) conn_give(a, s);
+    if (rc == STORE_OK && !fresh.oom) {
+      jsonw_free(&a->counts);
+      a->counts = fresh;
+      a->counts_at = now;
+    } else {
+      jsonw_free(&fresh);
+      char q[1100];
+      log_line(&a->log, LOG_WARN, "metrics", "failure=%s note=\"serving the last totals\"",
+               log_quote(q, sizeof q, err));
+    }
+  }
+  jsonw_raw(w, a->counts.buf ? a->counts.buf : "", a->counts.len);
+  pthread_mutex_unlock(&a->counts_mu);
+}
+
+static void metrics(http_api *a, http_exchange *x) {
+  daemon_view v = {0};
+  int64_t age = 0;
+  if (a->host.view(a->host.arg, &v, &age)) {
+    respond_error(x, 500, "out of memory");
+    return;
+  }
+  jsonw w;
+  jsonw_init(&w);
+  daemon_view_metrics(&v, (int64_t)time(NULL), &w);
+  daemon_view_free(&v);
+  counts(a, &w);
+  http_metrics_write(a->server, &w);
+  if (w.oom) {
+    jsonw_free(&w);
+    respond_error(x, 500, "out of memory");
+    return;
+  }
+  http_respond(x, 200, PROM_CONTENT_TYPE, w.buf, w.len);
+}
+
+/* ---- reads ---- */
+
+static void status(http_api *a, http_exchange *x) {
+  daemon_view v = {0};
+  int64_t age = 0;
+  if (a->host.view(a->host.arg, &v, &age)) {
+    respond_error(x, 500, "out of memory");
+    return;
+  }
+  json_t *j = daemon_view_status(&v, (int64_t)time(NULL));
+  daemon_view_free(&v);
+  respond_json(x, 200, j);
+}
+
+typedef struct org_out {
+  jsonw *w;
+  policy_set *set;
+  int64_t at;
+} org_out;
+
+static int org_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
+  org_out *o = arg;
+  for (int r = 0; r < c->nrows; r++) eval_row_json(o->w, o->set, o->at, &c->rows[r]);
+  return 0;
+}
+
+/* What `attain status ORG --json` prints, as one document: the competencies' objects in
+ * the same order under "competencies". */
+static void org(http_api *a, http_exchange *x, const char *key) {
+  int64_t at = (int64_t)time(NULL); /* the request's one clock read, injected below */
+  const char *at_arg = http_query(x, "at");
+  if (at_arg && isotime_parse(at_arg, &at)) {
+    respond_error(x, 400, "?at= must be an ISO 8601 time (2026-11-25 or 2026-11-25T10:00:00Z)");
+    return;
+  }
+  char err[1024];
+  store *s = conn_take(a, err, sizeof err);
+  if (!s) {
+    respond_error(x, 503, err);
+    return;
+  }
+  int64_t oid;
+  int rc = store_org_lookup(s, key, &oid, err, sizeof err);
+  if (rc) {
+    conn_give(a, s);
+    respond_error(x, rc == STORE_ENOTFOUND ? 404 : rc == STORE_EBUSY ? 503 : 500, err);
+    return;
+  }
+  policy_set *set = a->host.serving(a->host.arg);
+  if (!set) {
+    conn_give(a, s);
+    respond_error(x, 503, "no good policy set is loaded yet (see /health/ready)");
+    return;
+  }
+  jsonw w;
+  jsonw_init(&w);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "org");
+  jsonw_str(&w, key);
+  jsonw_key(&w, "at");
+  jsonw_time(&w, at);
+  jsonw_key(&w, "policy");
+  jsonw_str(&w, set->version);
+  jsonw_key(&w, "competencies");
+  jsonw_arr_begin(&w);
+  org_out out = {&w, set, at};
+  eval_request req = {.inline_store = s,
+                      .set = set,
+                      .at = at,
+                      .lo = oid,
+                      .hi = oid,
+                      .workers = 1,
+                      .report = POLICY_REPORT_EXPLAIN,
+                      .lifecycle_causes = 1,
+                      .on_chunk = org_chunk,
+                      .arg = &out};
+  eval_stats stats;
+  rc = eval_run(&req, &stats, err, sizeof err);
+  policy_set_unref(set);
+  conn_give(a, s);
+  if (rc) {
+    jsonw_free(&w);
+    respond_error(x, rc == STORE_EBUSY ? 503 : 500, err);
+    return;
+  }
+  jsonw_arr_end(&w);
+  jsonw_obj_end(&w);
+  jsonw_raw(&w, "\n", 1);
+  http_respond_json(x, 200, &w);
+}
+
+/* ---- mutations ---- */
+
+static void post(http_api *a, http_exchange *x, int cmd, const char *org) {
+  http_call *c = calloc(1, sizeof *c);
+  if (!c || (org && !(c->org = strdup(org)))) {
+    free(c);
+    respond_error(x, 500, "out of memory");
+    return;
+  }
+  c->x = x;
+  c->cmd = cmd;
+  http_suspend(x); /* before the loop can answer */
+  a->host.post(a->host.arg, c);
+}
+
+int http_call_cmd(const http_call *c) { return c->cmd; }
+const char *http_call_org(const http_call *c) { return c->org; }
+
+void http_call_answer(http_call *c, int status, json_t *reply) {
+  respond_json(c->x, status, reply);
+  free(c->org);
+  free(c);
+}
+
+/* ---- routing ---- */
+
+static int method_is(http_exchange *x, const char *want) {
+  const char *m = http_method(x);
+  return strcmp(m, want) == 0 || (strcmp(want, "GET") == 0 && strcmp(m, "HEAD") == 0);
+}
+
+/* Answers 405 unless the method is `want`. */
+static int method_ok(http_exchange *x, const char *want) {
+  if (method_is(x, want)) return 1;
+  http_add_header(x, "Allow", strcmp(want, "GET") == 0 ? "GET, HEAD" : want);
+  char msg[64];
+  snprintf(msg, sizeof msg, "use %s", want);
+  respond_error(x, 405, msg);
+  return 0;
+}
+
+static void handle(void *arg, http_exchange *x) {
+  http_api *a = arg;
+  const char *p = http_path(x);
+  static const char orgs[] = "/v1/orgs/";
+  if (strcmp(p, "/health/live") == 0) {
+    http_set_route(x, "/health/live");
+    if (method_ok(x, "GET")) live(a, x);
+  } else if (strcmp(p, "/health/ready") == 0) {
+    http_set_route(x, "/health/ready");
+    if (method_ok(x, "GET")) ready(a, x);
+  } else if (strcmp(p, "/metrics") == 0) {
+    http_set_route(x, "/metrics");
+    if (method_ok(x, "GET") && allowed(a, x, 0)) metrics(a, x);
+  } else if (strcmp(p, "/v1/status") == 0) {
+    http_set_route(x, "/v1/status");
+    if (method_ok(x, "GET") && allowed(a, x, 0)) status(a, x);
+  } else if (strcmp(p, "/v1/reload") == 0) {
+    http_set_route(x, "/v1/reload");
+    if (method_ok(x, "POST") && allowed(a, x, 1)) post(a, x, HTTP_CALL_RELOAD, NULL);
+  } else if (strcmp(p, "/v1/sweep") == 0) {
+    http_set_route(x, "/v1/sweep");
+    if (method_ok(x, "POST") && allowed(a, x, 1)) post(a, x, HTTP_CALL_SWEEP, NULL);
+  } else if (strncmp(p, orgs, sizeof orgs - 1) == 0 && p[sizeof orgs - 1]) {
+    const char *key = p + sizeof orgs - 1;
+    size_t n = strlen(key);
+    static const char eval[] = "/eval";
+    if (n > sizeof eval - 1 && strcmp(key + n - (sizeof eval - 1), eval) == 0) {
+      http_set_route(x, "/v1/orgs/{id}/eval");
+      char id[1024];
+      snprintf(id, sizeof id, "%.*s", (int)(n - (sizeof eval - 1)), key);
+      if (method_ok(x, "POST") && allowed(a, x, 1)) post(a, x, HTTP_CALL_EVAL, id);
+    } else {
+      http_set_route(x, "/v1/orgs/{id}");
+      if (method_ok(x, "GET") && allowed(a, x, 0)) org(a, x, key);
+    }
+  } else {
+    respond_error(x, 404, "no such resource (see docs/http.md)");
+  }
+}
+
+/* ---- start and stop ---- */
+
+static int read_token(const char *path, const char *option, char *out, char *err, size_t errsz) {
+  out[0] = 0;
+  if (!path) return 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st)) {
+    snprintf(err, errsz, "%s %s: %s", option, path, strerror(errno));
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  if (st.st_mode & 077) {
+    close(fd);
+    snprintf(err, errsz, "%s %s: the token file is readable by group or others (chmod 600 it)",
+             option, path);
+    return -1;
+  }
+  char buf[TOKEN_MAX + 2];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n < 0) {
+    snprintf(err, errsz, "%s %s: %s", option, path, strerror(errno));
+    return -1;
+  }
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
+  buf[n] = 0;
+  if (n > TOKEN_MAX || strpbrk(buf, " \t\r\n")) {
+    snprintf(err, errsz, "%s %s: the token must be one line of at most %d characters",
+             option, path, TOKEN_MAX);
+    return -1;
+  }
+  if (n < TOKEN_MIN) {
+    snprintf(err, errsz,
+             "%s %s: the token is shorter than %d characters (e.g. `openssl rand -hex 32`)",
+             option, path, TOKEN_MIN);
+    return -1;
+  }
+  memcpy(out, buf, (size_t)n + 1);
+  return 0;
+}
+
+int http_api_start(http_api **out, const http_api_options *o, const http_api_host *host,
+                   char *err, size_t errsz) {
+  *out = NULL;
+  http_api *a = calloc(1, sizeof *a);
+  if (!a || !(a->db = strdup(o->db))) {
+    free(a);
+    snprintf(err, errsz, "out of memory");
+    return -1;
+  }
+  a->host = *host;
+  a->log = o->log;
+  pthread_mutex_init(&a->mu, NULL);
+  pthread_mutex_init(&a->counts_mu, NULL);
+  jsonw_init(&a->counts);
+  http_options ho = {.listen = o->listen, .threads = o->threads,
+                     .max_connections = o->max_connections};
+  if (read_token(o->token_file, "--http-token-file", a->token, err, errsz) ||
+      read_token(o->read_token_file, "--http-read-token-file", a->read_token, err, errsz) ||
+      http_start(&a->server, &ho, handle, a, err, errsz)) {
+    http_api_stop(a);
+    return -1;
+  }
+  *out = a;
+  return 0;
+}
+
+const char *http_api_address(const http_api *a) { return http_address(a->server); }
+
+void http_api_stop(http_api *a) {
+  if (!a) return;
+  http_stop(a->server);
+  for (int i = 0; i < a->nconns; i++) store_close(a->conns[i]);
+  jsonw_free(&a->counts);
+  pthread_mutex_destroy(&a->mu);
+  pthread_mutex_destroy(&a->counts_mu);
+  memset(a->token, 0, sizeof a->token);
+  memset(a->read_token, 0, sizeof a->read_token);
+  free(a->db);
+  free(a);
+}
