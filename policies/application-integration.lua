@@ -2,8 +2,7 @@
 -- (Logic Apps, API Management, Service Bus) and Power Automate. Skills-based only: the
 -- program set no performance goal for it.
 local a = require "attain"
-
-local INTEGRATION = { "AZ-204", "AZ-305", "PL-400" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "application-integration",
@@ -15,10 +14,10 @@ return a.competency {
   },
   paths = {
     a.path { id = "skills", level = "silver",
-      a.certified { people = 2, codes = INTEGRATION },
+      a.certified { people = 2, codes = codes.INTEGRATION },
       a.assessed { people = 1, codes = { "TA-INTEGRATION" } } },
     a.path { id = "skills", level = "gold",
-      a.certified { people = 4, codes = INTEGRATION },
+      a.certified { people = 4, codes = codes.INTEGRATION },
       a.certified { people = 1, codes = { "AZ-305" } },
       a.assessed { people = 2, codes = { "TA-INTEGRATION" } } },
   },

@@ -2,8 +2,7 @@
 -- service, field service) and the Power Platform. Performance is Dynamics 365 revenue or
 -- deployed seats.
 local a = require "attain"
-
-local BIZAPPS = { "MB-210", "MB-220", "MB-230", "MB-240", "PL-200", "PL-400", "PL-600" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "cloud-business-applications",
@@ -15,17 +14,17 @@ return a.competency {
   },
   paths = {
     a.path { id = "revenue", level = "silver",
-      a.certified { people = 2, codes = BIZAPPS },
+      a.certified { people = 2, codes = codes.BIZAPPS },
       a.revenue { metric = "dynamics_ce_revenue", months = 12, at_least = 12000 } },
     a.path { id = "seats", level = "silver",
-      a.certified { people = 2, codes = BIZAPPS },
+      a.certified { people = 2, codes = codes.BIZAPPS },
       a.seats { metric = "dynamics_ce_seats", at_least = 150 } },
     a.path { id = "revenue", level = "gold",
-      a.certified { people = 4, codes = BIZAPPS },
+      a.certified { people = 4, codes = codes.BIZAPPS },
       a.certified { people = 1, codes = { "PL-600" } },
       a.revenue { metric = "dynamics_ce_revenue", months = 12, at_least = 60000 } },
     a.path { id = "seats", level = "gold",
-      a.certified { people = 4, codes = BIZAPPS },
+      a.certified { people = 4, codes = codes.BIZAPPS },
       a.assessed { people = 2, codes = { "TA-BIZAPPS" } },
       a.seats { metric = "dynamics_ce_seats", at_least = 700 } },
   },

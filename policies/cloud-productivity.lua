@@ -2,8 +2,7 @@
 -- Online, Teams, devices). Performance is deployed seats, or active usage with a passed
 -- assessment.
 local a = require "attain"
-
-local PRODUCTIVITY = { "MS-102", "MS-700", "MS-203", "MD-102" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "cloud-productivity",
@@ -15,14 +14,14 @@ return a.competency {
   },
   paths = {
     a.path { id = "seats", level = "silver",
-      a.certified { people = 2, codes = PRODUCTIVITY },
+      a.certified { people = 2, codes = codes.PRODUCTIVITY },
       a.seats { metric = "m365_deployed_seats", at_least = 200 } },
     a.path { id = "usage", level = "silver",
-      a.certified { people = 2, codes = PRODUCTIVITY },
+      a.certified { people = 2, codes = codes.PRODUCTIVITY },
       a.assessed { people = 1, codes = { "TA-PRODUCTIVITY" } },
       a.usage { metric = "m365_active_usage", months = 3, at_least = 150 } },
     a.path { id = "seats", level = "gold",
-      a.certified { people = 4, codes = PRODUCTIVITY },
+      a.certified { people = 4, codes = codes.PRODUCTIVITY },
       a.seats { metric = "m365_deployed_seats", at_least = 800 },
       a.usage { metric = "m365_active_usage", months = 3, at_least = 400 } },
   },

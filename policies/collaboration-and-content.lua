@@ -2,8 +2,7 @@
 -- live, with their information protection. Performance is SharePoint active usage; a
 -- skills-only path is open at silver.
 local a = require "attain"
-
-local CONTENT = { "MS-102", "MS-700", "SC-400", "PL-200" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "collaboration-and-content",
@@ -15,13 +14,13 @@ return a.competency {
   },
   paths = {
     a.path { id = "usage", level = "silver",
-      a.certified { people = 2, codes = CONTENT },
+      a.certified { people = 2, codes = codes.CONTENT },
       a.usage { metric = "sharepoint_active_usage", months = 3, at_least = 150 } },
     a.path { id = "skills", level = "silver",
-      a.certified { people = 3, codes = CONTENT },
+      a.certified { people = 3, codes = codes.CONTENT },
       a.assessed { people = 2, codes = { "TA-CONTENT" } } },
     a.path { id = "usage", level = "gold",
-      a.certified { people = 4, codes = CONTENT },
+      a.certified { people = 4, codes = codes.CONTENT },
       a.certified { people = 1, codes = { "SC-400" } },
       a.usage { metric = "sharepoint_active_usage", months = 3, at_least = 500 } },
   },

@@ -1,8 +1,7 @@
 -- Communications: Teams meetings, calling and Teams Phone. Performance is Teams active
 -- usage or Teams Phone seats.
 local a = require "attain"
-
-local COMMUNICATIONS = { "MS-700", "MS-721", "MS-102" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "communications",
@@ -14,17 +13,17 @@ return a.competency {
   },
   paths = {
     a.path { id = "usage", level = "silver",
-      a.certified { people = 2, codes = COMMUNICATIONS },
+      a.certified { people = 2, codes = codes.COMMUNICATIONS },
       a.usage { metric = "teams_active_usage", months = 3, at_least = 150 } },
     a.path { id = "seats", level = "silver",
-      a.certified { people = 2, codes = COMMUNICATIONS },
+      a.certified { people = 2, codes = codes.COMMUNICATIONS },
       a.seats { metric = "teams_phone_seats", at_least = 150 } },
     a.path { id = "usage", level = "gold",
-      a.certified { people = 4, codes = COMMUNICATIONS },
+      a.certified { people = 4, codes = codes.COMMUNICATIONS },
       a.certified { people = 1, codes = { "MS-721" } },
       a.usage { metric = "teams_active_usage", months = 3, at_least = 500 } },
     a.path { id = "seats", level = "gold",
-      a.certified { people = 4, codes = COMMUNICATIONS },
+      a.certified { people = 4, codes = codes.COMMUNICATIONS },
       a.assessed { people = 1, codes = { "TA-COMMS" } },
       a.seats { metric = "teams_phone_seats", at_least = 600 } },
   },

@@ -1,8 +1,7 @@
 -- Data Platform: databases on Azure and on premises (Azure SQL, SQL Server, Cosmos DB).
 -- Performance is Azure data services revenue; a skills-only path is open at silver.
 local a = require "attain"
-
-local DATA_PLATFORM = { "DP-300", "DP-203", "DP-420" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "data-platform",
@@ -14,13 +13,13 @@ return a.competency {
   },
   paths = {
     a.path { id = "revenue", level = "silver",
-      a.certified { people = 2, codes = DATA_PLATFORM },
+      a.certified { people = 2, codes = codes.DATA_PLATFORM },
       a.revenue { metric = "azure_data_revenue", months = 12, at_least = 10000 } },
     a.path { id = "skills", level = "silver",
-      a.certified { people = 2, codes = DATA_PLATFORM },
+      a.certified { people = 2, codes = codes.DATA_PLATFORM },
       a.assessed { people = 2, codes = { "TA-DATA-PLATFORM" } } },
     a.path { id = "revenue", level = "gold",
-      a.certified { people = 4, codes = DATA_PLATFORM },
+      a.certified { people = 4, codes = codes.DATA_PLATFORM },
       a.certified { people = 1, codes = { "DP-300" } },
       a.revenue { metric = "azure_data_revenue", months = 12, at_least = 50000 } },
   },

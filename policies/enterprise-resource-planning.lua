@@ -1,8 +1,7 @@
 -- Enterprise Resource Planning: Dynamics 365 Finance, Supply Chain Management and
 -- Business Central. Performance is ERP revenue or new ERP customers.
 local a = require "attain"
-
-local ERP = { "MB-310", "MB-330", "MB-500", "MB-700", "MB-800", "MB-820" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "enterprise-resource-planning",
@@ -14,17 +13,17 @@ return a.competency {
   },
   paths = {
     a.path { id = "revenue", level = "silver",
-      a.certified { people = 2, codes = ERP },
+      a.certified { people = 2, codes = codes.ERP },
       a.revenue { metric = "dynamics_erp_revenue", months = 12, at_least = 15000 } },
     a.path { id = "customers", level = "silver",
-      a.certified { people = 2, codes = ERP },
+      a.certified { people = 2, codes = codes.ERP },
       a.customers { metric = "erp_new_customers", months = 12, at_least = 5 } },
     a.path { id = "revenue", level = "gold",
-      a.certified { people = 4, codes = ERP },
+      a.certified { people = 4, codes = codes.ERP },
       a.certified { people = 1, codes = { "MB-700" } },
       a.revenue { metric = "dynamics_erp_revenue", months = 12, at_least = 75000 } },
     a.path { id = "customers", level = "gold",
-      a.certified { people = 4, codes = ERP },
+      a.certified { people = 4, codes = codes.ERP },
       a.assessed { people = 2, codes = { "TA-ERP" } },
       a.customers { metric = "erp_new_customers", months = 12, at_least = 15 } },
   },

@@ -1,8 +1,7 @@
 -- Project and Portfolio Management: Project Online, Project for the web and Project
 -- Operations. Performance is deployed Project seats; a skills-only path is open at silver.
 local a = require "attain"
-
-local PROJECT = { "PL-200", "PL-600", "MS-102" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "project-and-portfolio-management",
@@ -13,13 +12,13 @@ return a.competency {
   },
   paths = {
     a.path { id = "seats", level = "silver",
-      a.certified { people = 2, codes = PROJECT },
+      a.certified { people = 2, codes = codes.PROJECT },
       a.seats { metric = "project_deployed_seats", at_least = 150 } },
     a.path { id = "skills", level = "silver",
-      a.certified { people = 2, codes = PROJECT },
+      a.certified { people = 2, codes = codes.PROJECT },
       a.assessed { people = 2, codes = { "TA-PROJECT" } } },
     a.path { id = "seats", level = "gold",
-      a.certified { people = 4, codes = PROJECT },
+      a.certified { people = 4, codes = codes.PROJECT },
       a.seats { metric = "project_deployed_seats", at_least = 600 } },
   },
 }

@@ -1,8 +1,7 @@
 -- Windows and Devices: Windows deployment and management, Surface and Windows 365. Performance
 -- is deployed Windows seats; a skills-only path is open at silver.
 local a = require "attain"
-
-local DEVICES = { "MD-102", "MS-102", "AZ-140" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "windows-and-devices",
@@ -13,13 +12,13 @@ return a.competency {
   },
   paths = {
     a.path { id = "seats", level = "silver",
-      a.certified { people = 2, codes = DEVICES },
+      a.certified { people = 2, codes = codes.DEVICES },
       a.seats { metric = "windows_deployed_seats", at_least = 200 } },
     a.path { id = "skills", level = "silver",
-      a.certified { people = 2, codes = DEVICES },
+      a.certified { people = 2, codes = codes.DEVICES },
       a.assessed { people = 2, codes = { "TA-DEVICES" } } },
     a.path { id = "seats", level = "gold",
-      a.certified { people = 4, codes = DEVICES },
+      a.certified { people = 4, codes = codes.DEVICES },
       a.certified { people = 1, codes = { "MD-102" } },
       a.seats { metric = "windows_deployed_seats", at_least = 800 } },
   },

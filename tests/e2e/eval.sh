@@ -9,7 +9,7 @@ P="$ATTAIN_SOURCE_DIR/policies"
 "$ATTAIN" --db a.db import "$ATTAIN_SOURCE_DIR"/examples/facts.jsonl >/dev/null
 
 out=$("$ATTAIN" --policies "$P" check)
-expect_contains "check passes on the shipped policies" "$out" "19 policies ok"
+expect_contains "check passes on the shipped policies" "$out" "19 policies, 1 lib/ module ok"
 
 "$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --json > first.jsonl 2>/dev/null
 "$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --json > second.jsonl 2>/dev/null
@@ -31,6 +31,7 @@ expect_eq "re-evaluating replaces results instead of adding rows" "$(sqlite3 n.d
 # A policy directory with one broken policy of each kind next to good ones.
 mkdir bad
 cp "$P"/cloud-platform.lua "$P"/security.lua bad/
+cp -r "$P"/lib bad/ # the code lists they require
 cat > bad/syntax.lua <<'LUA'
 local a = require "attain"
 return a.competency {
