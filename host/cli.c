@@ -137,6 +137,21 @@ int cli_duration_arg(const cli_command *cmd, attain_ctx *ctx, const char *option
   return 0;
 }
 
+int cli_count_arg(const cli_command *cmd, attain_ctx *ctx, const char *option, const char *value,
+                  int min, int max, int fallback, int *n) {
+  if (!value) {
+    *n = fallback;
+    return 0;
+  }
+  char *end;
+  long v = strtol(value, &end, 10);
+  if (end == value || *end || v < min || v > max)
+    return cli_usage_error(cmd, ctx->err, "%s must be a whole number from %d to %d, got '%s'",
+                           option, min, max, value);
+  *n = (int)v;
+  return 0;
+}
+
 int cli_socket_path(const char *db, const char *given, char *buf, size_t size) {
   int n = given ? snprintf(buf, size, "%s", given) : snprintf(buf, size, "%s.sock", db);
   return n > 0 && (size_t)n < size && n < 100 ? 0 : -1; /* sun_path holds 108 bytes */

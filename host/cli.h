@@ -14,6 +14,7 @@ enum {
   CLI_EXIT_PROBLEMS = 1, /* the command ran and found problems (a policy failed, ...) */
   CLI_EXIT_USAGE = 2,
   CLI_EXIT_DATA = 65, /* bad input data (EX_DATAERR) */
+  CLI_EXIT_IOERR = 74, /* reading the input failed part way (EX_IOERR) */
 };
 
 #define CLI_MAX_OPTIONS 16
@@ -66,6 +67,11 @@ int cli_usage_error(const cli_command *cmd, FILE *to, const char *fmt, ...)
  * usage error naming `option` and returns CLI_EXIT_USAGE. */
 int cli_duration_arg(const cli_command *cmd, attain_ctx *ctx, const char *option,
                      const char *value, uint64_t *ms);
+
+/* A whole number from `min` to `max` for `option` (`fallback` when value is NULL). Returns
+ * 0, or reports a usage error and returns CLI_EXIT_USAGE. */
+int cli_count_arg(const cli_command *cmd, attain_ctx *ctx, const char *option, const char *value,
+                  int min, int max, int fallback, int *n);
 
 /* The daemon's control socket: `given`, or the database's path plus ".sock". Returns 0,
  * or -1 if the path does not fit a Unix socket address. */

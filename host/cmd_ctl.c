@@ -13,11 +13,19 @@
 #include "cli.h"
 #include "commands.h"
 
-enum { OPT_SOCKET, OPT_TIMEOUT };
+#define CTL_MAX_REPLY (16u << 20)
+
+enum { OPT_SOCKET, OPT_TIMEOUT, OPT_DRY_RUN, OPT_CONFIRM };
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   const char *cmd = args->pos[0];
   json_t *req;
+  int dry_run = args->value[OPT_DRY_RUN] != NULL;
+  const char *confirm = args->value[OPT_CONFIRM];
+  if ((dry_run || confirm) && strcmp(cmd, "reload") != 0)
+    return cli_usage_error(&cmd_ctl, ctx->err, "--dry-run and --confirm go with reload");
+  if (dry_run && confirm)
+    return cli_usage_error(&cmd_ctl, ctx->err, "--dry-run and --confirm exclude each other");
   if (strcmp(cmd, "eval") == 0) {
     if (args->npos != 2) return cli_usage_error(&cmd_ctl, ctx->err, "eval needs ORG");
     req = json_pack("{s:s, s:s}", "cmd", "eval", "org", args->pos[1]);
@@ -25,6 +33,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
              strcmp(cmd, "sweep") == 0) {
     if (args->npos != 1) return cli_usage_error(&cmd_ctl, ctx->err, "%s takes no argument", cmd);
     req = json_pack("{s:s}", "cmd", cmd);
+    if (dry_run) json_object_set_new(req, "dry_run", json_true());
+    if (confirm) json_object_set_new(req, "confirm", json_string(confirm));
   } else {
     return cli_usage_error(&cmd_ctl, ctx->err,
                            "unknown request '%s' (reload, status, sweep or eval ORG)", cmd);
@@ -48,8 +58,14 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   memcpy(sa.sun_path, path, strlen(path) + 1); /* cli_socket_path checked the length */
   if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    fprintf(ctx->err, "attain ctl: %s: cannot connect: %s (is `attain serve` running?)\n", path,
-            strerror(errno));
+    if (errno == ECONNREFUSED)
+      fprintf(ctx->err,
+              "attain ctl: %s: cannot connect: no daemon is listening (the socket of a daemon "
+              "that died?)\n",
+              path);
+    else
+      fprintf(ctx->err, "attain ctl: %s: cannot connect: %s (is `attain serve` running?)\n",
+              path, strerror(errno));
     free(line);
     if (fd >= 0) close(fd);
     return CLI_EXIT_PROBLEMS;
@@ -63,25 +79,38 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     close(fd);
     return CLI_EXIT_PROBLEMS;
   }
-  char buf[1 << 16];
-  size_t len = 0;
+  /* One reply line; a dry run's impact can be longer than any request. */
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
   for (;;) {
     struct pollfd p = {fd, POLLIN, 0};
-    int pr = poll(&p, 1, (int)timeout_ms);
+    int pr = buf ? poll(&p, 1, (int)timeout_ms) : -1;
     if (pr <= 0) {
-      fprintf(ctx->err, "attain ctl: no reply within %llu ms\n", (unsigned long long)timeout_ms);
+      if (buf)
+        fprintf(ctx->err, "attain ctl: no reply within %llu ms\n", (unsigned long long)timeout_ms);
+      else
+        fprintf(ctx->err, "attain ctl: out of memory\n");
+      free(buf);
       close(fd);
       return CLI_EXIT_PROBLEMS;
     }
-    ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+    if (len + 1 == cap) {
+      char *b = cap < CTL_MAX_REPLY ? realloc(buf, cap * 2) : NULL;
+      if (!b) break; /* what came is printed: it is not a whole reply, so not ok */
+      buf = b;
+      cap *= 2;
+    }
+    ssize_t r = read(fd, buf + len, cap - 1 - len);
     if (r <= 0) break;
+    size_t was = len;
     len += (size_t)r;
-    if (memchr(buf, '\n', len) || len == sizeof buf - 1) break;
+    if (memchr(buf + was, '\n', (size_t)r)) break;
   }
   close(fd);
   buf[len] = 0;
   fputs(buf, ctx->out);
   json_t *reply = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
+  free(buf);
   int ok = json_is_true(json_object_get(reply, "ok"));
   const char *health = json_string_value(json_object_get(reply, "health"));
   if (ok && strcmp(cmd, "status") == 0 && health && strcmp(health, "ok") != 0) {
@@ -99,11 +128,14 @@ static int run(attain_ctx *ctx, const cli_args *args) {
 
 const cli_command cmd_ctl = {
     .name = "ctl",
-    .usage = "[--socket PATH] reload|status|sweep|eval ORG",
+    .usage = "[--socket PATH] reload [--dry-run | --confirm VERSION]|status|sweep|eval ORG",
     .summary = "talk to a running daemon",
     .help = "Sends one request to `attain serve` over its control socket (--socket, default:\n"
             "the database path + \".sock\") and prints the JSON reply. reload: compile and\n"
             "validate the policy directory and swap it in if good (the reply says the result);\n"
+            "reload --dry-run: the impact of the files on disk against the serving set (what\n"
+            "would change, as `attain diff`), no swap; reload --confirm VERSION: swap in the\n"
+            "set the reload guard holds (serve --reload-guard), only that version;\n"
             "status: health, policy version, last reload, counters; sweep: queue a full sweep;\n"
             "eval ORG: evaluate one organisation now and print its results. Exit code 0 when\n"
             "the reply says ok; for status, also only when the health is ok (a degraded daemon\n"
@@ -111,6 +143,8 @@ const cli_command cmd_ctl = {
     .min_pos = 1,
     .max_pos = 2,
     .options = {{"socket", "PATH", "control socket (default: DB.sock)"},
-                {"timeout", "DURATION", "how long to wait for the reply (default 60s)"}},
+                {"timeout", "DURATION", "how long to wait for the reply (default 60s)"},
+                {"dry-run", NULL, "reload: the impact only, no swap"},
+                {"confirm", "VERSION", "reload: swap in the held set of this version"}},
     .run = run,
 };

@@ -40,6 +40,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     fprintf(ctx->err, "%s\n", err);
     if (r == IMPORT_ESTORE)
       rc = CLI_EXIT_PROBLEMS;
+    else if (r == IMPORT_EIO)
+      rc = CLI_EXIT_IOERR;
     else
       rc = CLI_EXIT_DATA;
     if (i + 1 < args->npos)
@@ -60,9 +62,10 @@ const cli_command cmd_import = {
         "file. A record with an existing key updates it, so importing a file twice changes\n"
         "nothing. A bad line fails its file with FILE:LINE: reason and exit code 65:\n"
         "nothing of that file is stored, files imported before it stay, later files are\n"
-        "not imported. When the policy directory (--policies) declares its vocabulary in\n"
-        "schema.json, a metric or achievement code it does not declare is such a bad line\n"
-        "(docs/policy-repo.md).",
+        "not imported. A line longer than 1 MiB is bad data; a read that fails part way\n"
+        "(an I/O error, memory exhausted) fails the file the same way with exit code 74.\n"
+        "When the policy directory (--policies) declares its vocabulary in schema.json, a\n"
+        "metric or achievement code it does not declare is a bad line (docs/policy-repo.md).",
     .min_pos = 1,
     .max_pos = -1,
     .options = {{"quiet", NULL, "print nothing on success"}},

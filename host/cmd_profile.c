@@ -25,6 +25,7 @@ typedef struct profile {
   int64_t at;
   int json;
   int errors;
+  char name[256]; /* the organisation's, "" when none was imported */
 } profile;
 
 static int in_force(const eval_row *row) {
@@ -51,7 +52,11 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
     jsonw_key(&w, "competencies");
     jsonw_arr_begin(&w);
   } else if (c->nrows) {
-    fprintf(pr->ctx->out, "%s business profile as of %s: %s\n", c->rows[0].org, at,
+    if (*pr->name)
+      fprintf(pr->ctx->out, "%s (%s)", pr->name, c->rows[0].org);
+    else
+      fprintf(pr->ctx->out, "%s", c->rows[0].org);
+    fprintf(pr->ctx->out, " business profile as of %s: %s\n", at,
             package ? result_level_name(package) : "no membership in force (nothing shown)");
   }
   int shown = 0;
@@ -111,7 +116,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   int rc = cli_time_arg(&cmd_profile, ctx, args->value[OPT_AT], &pr.at);
   if (rc) return rc;
   int64_t oid;
-  if ((rc = cli_org_find(ctx, "profile", args->pos[0], &oid))) return rc;
+  if ((rc = cli_org_find_named(ctx, "profile", args->pos[0], &oid, pr.name, sizeof pr.name)))
+    return rc;
   if (policy_set_load(&pr.set, ctx->policies, NULL, err, sizeof err)) {
     fprintf(ctx->err, "attain profile: %s\n", err);
     return CLI_EXIT_PROBLEMS;

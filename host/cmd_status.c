@@ -1,10 +1,17 @@
-/* cmd_status.c — `attain status ORG`: per competency, the level, every path and goal with
- * what the organisation has and needs (R4), and why each person and achievement did or
- * did not count. Evaluates afresh as of --at and writes nothing: a replay of what the
- * program said then (the lifecycle state and alerts as they stood at --at).
+/* cmd_status.c — `attain status ORG`: where an organisation stands in every competency,
+ * written for people (R4): first a summary that fits one screen — per competency the
+ * level, the membership and its state, and what the nearest unmet path still lacks, in
+ * words — and the open alerts (R12); then per competency every path and goal with what
+ * the organisation has and needs, and each person once: who counts and who does not, and
+ * why. `--verbose` gives the full detail instead: the people under every goal, as the
+ * command printed them before it had a summary. `--competency ID` shows one competency.
+ * Evaluates afresh as of --at and writes nothing: a replay of what the program said then
+ * (the lifecycle state and alerts as they stood at --at).
  *
- * An edge: text and JSON are written here from the typed result (result.h). */
+ * An edge: text and JSON are written here from the typed result (result.h), fitted to the
+ * terminal (term.h). `--json` is the stable machine form (docs/eval.md). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -14,32 +21,25 @@
 #include "eval_json.h"
 #include "isotime.h"
 #include "jsonw.h"
+#include "names.h"
 #include "policy_set.h"
+#include "progress.h"
+#include "term.h"
 
-enum { OPT_AT, OPT_JSON };
+enum { OPT_AT, OPT_JSON, OPT_COMPETENCY, OPT_VERBOSE };
 
 typedef struct status_state {
   attain_ctx *ctx;
   policy_set *set;
   int64_t at;
-  int json;
+  int json, verbose;
+  int only; /* the policy of --competency, or -1 */
+  const char *key;
+  char name[256];
+  term t;
+  term_line l;
   jsonw line;
 } status_state;
-
-static void bar(FILE *out, double have, double need) {
-  int filled = need > 0 ? (int)floor(10.0 * (have >= need ? 1.0 : have / need)) : 10;
-  char b[11];
-  for (int i = 0; i < 10; i++) b[i] = i < filled ? '#' : '.';
-  b[10] = 0;
-  fprintf(out, "[%s]", b);
-}
-
-static void number(FILE *out, double d) {
-  if (d == floor(d) && fabs(d) < 1e15)
-    fprintf(out, "%.0f", d);
-  else
-    fprintf(out, "%.2f", d);
-}
 
 static void date(int64_t t, char *buf) {
   if (t == FACTS_NO_TIME)
@@ -48,99 +48,457 @@ static void date(int64_t t, char *buf) {
     isotime_format_date(t, buf);
 }
 
-/* The people behind a certified/assessed goal: who counted, who did not and why. */
-static void print_people(FILE *out, const result_goal *g, int64_t at) {
+static const char *competency_name(const status_state *st, const eval_row *row) {
+  const policy_file *f = &st->set->files[row->policy];
+  return f->name ? f->name : f->stem;
+}
+
+/* ------------------------------------------------------------------ the summary */
+
+static const char *state_words(int state) {
+  switch (state) {
+  case LC_QUALIFIED: return "qualified";
+  case LC_ACTIVE: return "active";
+  case LC_AT_RISK: return "AT RISK";
+  case LC_EXPIRED: return "expired";
+  default: return "none";
+  }
+}
+
+static int state_style(int state) {
+  return state == LC_AT_RISK     ? TERM_RED
+         : state == LC_ACTIVE    ? TERM_GREEN
+         : state == LC_QUALIFIED ? TERM_CYAN
+                                 : TERM_DIM;
+}
+
+static int level_style(int level) {
+  return level == RESULT_LEVEL_GOLD     ? TERM_YELLOW
+         : level == RESULT_LEVEL_SILVER ? TERM_BOLD
+                                        : TERM_DIM;
+}
+
+enum { LEVEL_W = 6 };
+
+static void summary_row(status_state *st, const eval_row *row, int namew) {
+  const term *t = &st->t;
+  term_line *l = &st->l;
+  int hang = 2 + namew + 2 + LEVEL_W + 2;
+  const char *name = competency_name(st, row);
+  int pad = namew - term_columns(name);
+  term_line_printf(l, "  %s%*s  ", name, pad > 0 ? pad : 0, "");
+  /* padding is computed on the words, outside the escapes */
+  const char *level = row->failed ? "error" : result_level_word(row->level);
+  term_line_printf(l, "%s%s%s%*s  ", term_on(t, row->failed ? TERM_RED : level_style(row->level)),
+                   level, term_off(t), LEVEL_W - (int)strlen(level), "");
+  if (row->failed) {
+    term_line_printf(l, "%s", row->error);
+    term_line_flush(l, t, hang);
+    return;
+  }
+  term_line_printf(l, "%s%s%s", term_on(t, state_style(row->state)), state_words(row->state),
+                   term_off(t));
+  if (row->mlevel) {
+    char until[ISOTIME_BUFSZ];
+    isotime_format_date(row->end - 1, until);
+    term_line_printf(l, ": %s membership %s %s", result_level_name(row->mlevel),
+                     row->state == LC_EXPIRED ? "ended" : "until", until);
+  }
+  if (row->frozen) term_line_printf(l, " (kept: a path in error may change it)");
+  term_line_flush(l, t, hang);
+
+  if (row->state == LC_AT_RISK && *row->cause) {
+    term_line_printf(l, "    why: %s", row->cause);
+    term_line_flush(l, t, 9);
+  }
+  if (row->error) {
+    term_line_printf(l, "    error: %s", row->error);
+    term_line_flush(l, t, 11);
+  }
+  progress_step next;
+  progress_next(row, &next);
+  if (next.path) {
+    term_line_printf(l, "    ");
+    progress_path_lacks(st->set, next.keep ? "to keep" : "next:", next.path, l);
+    term_line_flush(l, t, 10);
+  } else if (next.all_in_error) {
+    term_line_printf(l, "    %s %s: every path not met is in error (see below)",
+                     next.keep ? "to keep" : "next:", result_level_name(next.target));
+    term_line_flush(l, t, 10);
+  }
+}
+
+static void print_header(status_state *st) {
+  const term *t = &st->t;
+  char at[ISOTIME_BUFSZ];
+  isotime_format(st->at, at);
+  if (*st->name)
+    term_line_printf(&st->l, "%s%s%s (%s) as of %s, policy set %s", term_on(t, TERM_BOLD), st->name,
+                     term_off(t), st->key, at, st->set->version);
+  else
+    term_line_printf(&st->l, "%s%s%s as of %s, policy set %s", term_on(t, TERM_BOLD), st->key,
+                     term_off(t), at, st->set->version);
+  term_line_flush(&st->l, t, 2);
+}
+
+static void print_summary(status_state *st, const eval_chunk *c) {
+  const term *t = &st->t;
+  int namew = (int)strlen("competency");
+  for (int r = 0; r < c->nrows; r++) {
+    int w = term_columns(competency_name(st, &c->rows[r]));
+    if (w > namew) namew = w;
+  }
+  if (namew > t->width / 3) namew = t->width / 3;
+  fprintf(t->out, "\n%s  %-*s  %-*s  %s%s\n", term_on(t, TERM_DIM), namew, "competency", LEVEL_W,
+          "level", "status", term_off(t));
+  for (int r = 0; r < c->nrows; r++) summary_row(st, &c->rows[r], namew);
+
+  int open = 0;
+  for (int r = 0; r < c->nrows; r++) open += c->rows[r].alert_cause != NULL;
+  if (!open) {
+    fprintf(t->out, "\nNo alert open.\n");
+    return;
+  }
+  fprintf(t->out, "\n%sAlerts open: %d%s\n", term_on(t, TERM_RED), open, term_off(t));
+  for (int r = 0; r < c->nrows; r++) {
+    const eval_row *row = &c->rows[r];
+    if (!row->alert_cause) continue;
+    char raised[ISOTIME_BUFSZ];
+    isotime_format_date(row->alert_raised, raised);
+    term_line_printf(&st->l, "  %s%s%s, ALERT (%s): %s", term_on(t, TERM_BOLD),
+                     competency_name(st, row), term_off(t), raised, LIFECYCLE_RISK_MESSAGE);
+    term_line_flush(&st->l, t, 4);
+    term_line_printf(&st->l, "    cause: %s", row->alert_cause);
+    term_line_flush(&st->l, t, 11);
+  }
+}
+
+/* ------------------------------------------------------------------ goals */
+
+static void bar(term_line *l, double have, double need) {
+  int filled = need > 0 ? (int)floor(10.0 * (have >= need ? 1.0 : have / need)) : 10;
+  char b[11];
+  for (int i = 0; i < 10; i++) b[i] = i < filled ? '#' : '.';
+  b[10] = 0;
+  term_line_printf(l, "[%s]", b);
+}
+
+/* Today's numbers (--verbose) as before: integers without separators. */
+static void plain_number(term_line *l, double d) {
+  if (d == floor(d) && fabs(d) < 1e15)
+    term_line_printf(l, "%.0f", d);
+  else
+    term_line_printf(l, "%.2f", d);
+}
+
+/* A goal and its sub-goals, without the people (they are listed once per competency),
+ * or (verbose) with the people under it, as before. */
+static void print_goal(status_state *st, const result_goal *g, int indent, int verbose);
+
+static void line_flush_indented(status_state *st, int indent) {
+  term_line_flush(&st->l, &st->t, indent + 4);
+}
+
+/* What a.trace recorded while the goal's measure or detail ran. */
+static void print_trace(status_state *st, const result_goal *g, int indent) {
+  for (int i = 0; i < g->ntrace; i++) {
+    term_line_printf(&st->l, "%*s  trace: %s", indent, "", g->trace[i]);
+    line_flush_indented(st, indent + 2);
+  }
+}
+
+static const char *ends_words(int why) {
+  return why == FACTS_LEFT         ? "will leave the organisation"
+         : why == FACTS_EXPIRED    ? "expires"
+         : why == FACTS_MOVED_AWAY ? "MSA to be associated with another organisation"
+                                   : "MSA to be associated with another user";
+}
+
+static int waiting(int why) {
+  return why == FACTS_EARNED_RECENTLY || why == FACTS_LINKED_RECENTLY ||
+         why == FACTS_JOINED_RECENTLY;
+}
+
+/* When an excluded holding's reason began, or for the 24-hour waits when it will count:
+ * "(counts from 2026-04-02T00:00:00Z)", "(since 2026-10-01)"; "" when unknown. */
+static void since_words(const result_person *p, int64_t at, char *buf, size_t size) {
+  char d[ISOTIME_BUFSZ];
+  if (p->since == FACTS_NO_TIME) {
+    buf[0] = 0;
+    return;
+  }
+  if (waiting(p->why))
+    isotime_format(p->since, d); /* the wait ends at a time of day */
+  else
+    isotime_format_date(p->since, d);
+  snprintf(buf, size, " (%s %s)",
+           waiting(p->why) ? "counts from"
+           : p->since > at ? "from"
+                           : "since",
+           d);
+}
+
+/* The people behind a certified/assessed goal, as before (--verbose). */
+static void print_people_verbose(status_state *st, const result_goal *g) {
+  term_line *l = &st->l;
   char d1[ISOTIME_BUFSZ], d2[ISOTIME_BUFSZ];
   for (int i = 0; i < g->ncounted; i++) {
     const result_person *p = &g->counted[i];
     date(p->counts_from, d1);
-    fprintf(out, "        counts: %s %s (MSA %s, counts since %s", p->user, p->code, p->msa, d1);
+    term_line_printf(l, "        counts: %s %s (MSA %s, counts since %s", p->user, p->code, p->msa,
+                     d1);
     if (p->ends != FACTS_NO_TIME) {
       date(p->ends, d2);
-      fprintf(out, "; until %s: %s", d2,
-              p->ends_why == FACTS_LEFT       ? "will leave the organisation"
-              : p->ends_why == FACTS_EXPIRED  ? "expires"
-              : p->ends_why == FACTS_MOVED_AWAY ? "MSA to be associated with another organisation"
-                                                : "MSA to be associated with another user");
+      term_line_printf(l, "; until %s: %s", d2, ends_words(p->ends_why));
     }
-    fprintf(out, ")\n");
+    term_line_printf(l, ")");
+    line_flush_indented(st, 8);
   }
   for (int i = 0; i < g->ncredits; i++) {
     const result_credit *c = &g->credits[i];
     date(c->until, d1);
-    fprintf(out, "        override: %s x%lld by %s until %s (%s)\n", c->code,
-            (long long)c->people, c->by, d1, c->reason);
+    term_line_printf(l, "        override: %s x%lld by %s until %s (%s)", c->code,
+                     (long long)c->people, c->by, d1, c->reason);
+    line_flush_indented(st, 8);
   }
   for (int i = 0; i < g->nexcluded; i++) {
     const result_person *p = &g->excluded[i];
-    int waiting = p->why == FACTS_EARNED_RECENTLY || p->why == FACTS_LINKED_RECENTLY ||
-                  p->why == FACTS_JOINED_RECENTLY;
-    if (p->since == FACTS_NO_TIME)
-      d1[0] = 0;
-    else if (waiting) /* the wait ends at a time of day */
-      isotime_format(p->since, d1);
-    else
-      date(p->since, d1);
-    fprintf(out, "        does not count: %s %s (MSA %s): %s", p->user, p->code, p->msa,
-            result_why_text(p->why));
-    if (*d1) fprintf(out, " (%s %s)", waiting ? "counts from" : p->since > at ? "from" : "since", d1);
-    fprintf(out, "\n");
+    char since[64];
+    since_words(p, st->at, since, sizeof since);
+    term_line_printf(l, "        does not count: %s %s (MSA %s): %s%s", p->user, p->code, p->msa,
+                     result_why_text(p->why), since);
+    line_flush_indented(st, 8);
   }
 }
 
-static void print_goal(FILE *out, const result_goal *g, int indent, int64_t at) {
-  fprintf(out, "%*s", indent, "");
+static void print_goal(status_state *st, const result_goal *g, int indent, int verbose) {
+  term_line *l = &st->l;
+  char h[TERM_NUMBER_BUFSZ], n[TERM_NUMBER_BUFSZ];
+  term_line_printf(l, "%*s", indent, "");
   if (g->error) {
-    fprintf(out, "[  error ] ?/");
-    number(out, g->need);
-    fprintf(out, "  %s\n%*s  error: %s\n", g->label, indent, "", g->error);
-    for (int i = 0; i < g->ntrace; i++) fprintf(out, "%*s  trace: %s\n", indent, "", g->trace[i]);
+    term_line_printf(l, "[  error ] ?/");
+    if (verbose)
+      plain_number(l, g->need);
+    else
+      term_line_printf(l, "%s", term_number(g->need, n));
+    term_line_printf(l, "  %s", g->label);
+    line_flush_indented(st, indent);
+    term_line_printf(l, "%*s  error: %s", indent, "", g->error);
+    line_flush_indented(st, indent + 2);
+    print_trace(st, g, indent);
     return;
   }
-  bar(out, g->have, g->need);
-  fprintf(out, " ");
-  number(out, g->have);
-  fprintf(out, "/");
-  number(out, g->need);
-  fprintf(out, "  %s%s\n", g->label, g->met ? "" : "  (short)");
-  if (g->detail == RESULT_DETAIL_PEOPLE) print_people(out, g, at);
-  for (int i = 0; i < g->nchildren; i++) print_goal(out, &g->children[i], indent + 4, at);
-  if (g->detail_error) fprintf(out, "%*s  detail error: %s\n", indent, "", g->detail_error);
-  for (int i = 0; i < g->ntrace; i++) fprintf(out, "%*s  trace: %s\n", indent, "", g->trace[i]);
+  bar(l, g->have, g->need);
+  if (verbose) {
+    term_line_printf(l, " ");
+    plain_number(l, g->have);
+    term_line_printf(l, "/");
+    plain_number(l, g->need);
+    term_line_printf(l, "  %s%s", g->label, g->met ? "" : "  (short)");
+  } else {
+    term_line_printf(l, " %s/%s  %s", term_number(g->have, h), term_number(g->need, n), g->label);
+    if (!g->met)
+      term_line_printf(l, "  %s%s" TERM_GLUE "short%s", term_on(&st->t, TERM_RED),
+                       term_number(g->need - g->have, n), term_off(&st->t));
+  }
+  line_flush_indented(st, indent);
+  if (verbose && g->detail == RESULT_DETAIL_PEOPLE) print_people_verbose(st, g);
+  for (int i = 0; i < g->nchildren; i++) print_goal(st, &g->children[i], indent + 4, verbose);
+  if (g->detail_error) {
+    term_line_printf(l, "%*s  detail error: %s", indent, "", g->detail_error);
+    line_flush_indented(st, indent + 2);
+  }
+  print_trace(st, g, indent);
 }
 
-static void print_text(status_state *st, const eval_row *row) {
-  FILE *out = st->ctx->out;
-  const policy_file *f = &st->set->files[row->policy];
-  fprintf(out, "\n%s (%s): %s\n", f->name ? f->name : f->stem, f->stem,
-          row->failed ? "error" : row->level ? result_level_name(row->level) : "not qualified");
-  if (row->failed) {
-    fprintf(out, "  %s\n", row->error);
+/* ------------------------------------------------------------------ people, once */
+
+/* One holding of one person, across every goal of a competency. */
+typedef struct holding {
+  const result_person *p;
+  int counts;
+} holding;
+
+typedef struct people {
+  holding *h;
+  int n, cap;
+  const result_credit **credits;
+  int ncredits, capcredits;
+} people;
+
+static void people_add(people *pp, const result_person *p, int counts) {
+  for (int i = 0; i < pp->n; i++) {
+    const result_person *q = pp->h[i].p;
+    if (strcmp(q->user, p->user) == 0 && strcmp(q->msa, p->msa) == 0 &&
+        strcmp(q->code, p->code) == 0) {
+      if (counts && !pp->h[i].counts) pp->h[i] = (holding){p, 1};
+      return;
+    }
+  }
+  if (pp->n == pp->cap) {
+    int cap = pp->cap ? pp->cap * 2 : 16;
+    holding *h = realloc(pp->h, (size_t)cap * sizeof *h);
+    if (!h) return;
+    pp->h = h;
+    pp->cap = cap;
+  }
+  pp->h[pp->n++] = (holding){p, counts};
+}
+
+static void people_credit(people *pp, const result_credit *c) {
+  for (int i = 0; i < pp->ncredits; i++) {
+    const result_credit *d = pp->credits[i];
+    if (strcmp(c->code, d->code) == 0 && strcmp(c->by, d->by) == 0 && c->until == d->until &&
+        c->people == d->people)
+      return;
+  }
+  if (pp->ncredits == pp->capcredits) {
+    int cap = pp->capcredits ? pp->capcredits * 2 : 4;
+    const result_credit **cr = realloc(pp->credits, (size_t)cap * sizeof *cr);
+    if (!cr) return;
+    pp->credits = cr;
+    pp->capcredits = cap;
+  }
+  pp->credits[pp->ncredits++] = c;
+}
+
+static void people_of_goal(people *pp, const result_goal *g) {
+  for (int i = 0; i < g->ncounted; i++) people_add(pp, &g->counted[i], 1);
+  for (int i = 0; i < g->nexcluded; i++)
+    people_add(pp, &g->excluded[i], g->excluded[i].why == FACTS_ALREADY_COUNTED);
+  for (int i = 0; i < g->ncredits; i++) people_credit(pp, &g->credits[i]);
+  for (int i = 0; i < g->nchildren; i++) people_of_goal(pp, &g->children[i]);
+}
+
+/* One holding in words: "AZ-104 counts since 2025-02-02, until 2027-02-01 (expires)",
+ * "AZ-305 does not count: left the organisation (since 2026-10-01)". */
+static void holding_words(status_state *st, const holding *h, term_line *l) {
+  const result_person *p = h->p;
+  char d1[ISOTIME_BUFSZ], d2[ISOTIME_BUFSZ];
+  if (h->counts && p->why == FACTS_ALREADY_COUNTED) {
+    term_line_printf(l, "%s (held too)", p->code);
     return;
   }
-  if (row->error) fprintf(out, "  error: %s\n", row->error);
-  fprintf(out, "  status: %s", lifecycle_state_name(row->state));
+  if (h->counts) {
+    date(p->counts_from, d1);
+    term_line_printf(l, "%s counts since %s", p->code, d1);
+    if (p->ends != FACTS_NO_TIME) {
+      date(p->ends, d2);
+      term_line_printf(l, ", %s %s",
+                       p->ends_why == FACTS_LEFT      ? "will leave the organisation on"
+                       : p->ends_why == FACTS_EXPIRED ? "expires on"
+                       : p->ends_why == FACTS_MOVED_AWAY
+                           ? "MSA to be associated with another organisation on"
+                           : "MSA to be associated with another user on",
+                       d2);
+    }
+    return;
+  }
+  char since[64];
+  since_words(p, st->at, since, sizeof since);
+  term_line_printf(l, "%s does not count: %s%s", p->code, result_why_text(p->why), since);
+  if (p->why == FACTS_MOVED_AWAY || p->why == FACTS_MOVED_USER || p->why == FACTS_LINKED_RECENTLY)
+    term_line_printf(l, " (MSA %s)", p->msa);
+}
+
+/* Each person once, with every holding that matters to the competency: those who count
+ * first, in the order the goals name them. */
+static void print_people(status_state *st, const eval_row *row) {
+  people pp = {0};
+  for (int i = 0; row->tree && i < row->tree->npaths; i++)
+    for (int j = 0; j < row->tree->paths[i].ngoals; j++)
+      people_of_goal(&pp, &row->tree->paths[i].goals[j]);
+  if (pp.n) fprintf(st->t.out, "  people:\n");
+  char *done = calloc((size_t)pp.n + 1, 1);
+  for (int pass = 0; pass < 2 && done; pass++) {
+    for (int i = 0; i < pp.n; i++) {
+      if (done[i]) continue;
+      /* pass 0: people with a holding that counts; pass 1: the others */
+      int any = 0;
+      for (int k = i; k < pp.n; k++)
+        if (strcmp(pp.h[k].p->user, pp.h[i].p->user) == 0 && pp.h[k].counts) any = 1;
+      if (pass == 0 && !any) continue;
+      term_line_printf(&st->l, "    %s: ", pp.h[i].p->user);
+      int first = 1;
+      for (int want = 1; want >= 0; want--) /* counting holdings first */
+        for (int k = i; k < pp.n; k++) {
+          if (done[k] || strcmp(pp.h[k].p->user, pp.h[i].p->user) != 0 || pp.h[k].counts != want)
+            continue;
+          if (!first) term_line_printf(&st->l, "; ");
+          holding_words(st, &pp.h[k], &st->l);
+          done[k] = 1;
+          first = 0;
+        }
+      term_line_flush(&st->l, &st->t, 8);
+    }
+  }
+  char d[ISOTIME_BUFSZ];
+  for (int i = 0; i < pp.ncredits; i++) {
+    const result_credit *c = pp.credits[i];
+    date(c->until, d);
+    term_line_printf(&st->l, "    override: %s x%lld by %s until %s (%s)", c->code,
+                     (long long)c->people, c->by, d, c->reason);
+    term_line_flush(&st->l, &st->t, 8);
+  }
+  free(done);
+  free(pp.h);
+  free(pp.credits);
+}
+
+/* ------------------------------------------------------------------ per competency */
+
+static void print_details(status_state *st, const eval_row *row) {
+  const term *t = &st->t;
+  term_line *l = &st->l;
+  const policy_file *f = &st->set->files[row->policy];
+  fprintf(t->out, "\n");
+  term_line_printf(l, "%s%s (%s): %s%s", term_on(t, TERM_BOLD), f->name ? f->name : f->stem,
+                   f->stem,
+                   row->failed  ? "error"
+                   : row->level ? result_level_name(row->level)
+                                : "not qualified",
+                   term_off(t));
+  term_line_flush(l, t, 4);
+  if (row->failed) {
+    term_line_printf(l, "  %s", row->error);
+    term_line_flush(l, t, 4);
+    return;
+  }
+  if (row->error) {
+    term_line_printf(l, "  error: %s", row->error);
+    term_line_flush(l, t, 4);
+  }
+  term_line_printf(l, "  status: %s", lifecycle_state_name(row->state));
   if (row->mlevel) {
     char bought[ISOTIME_BUFSZ], until[ISOTIME_BUFSZ];
     isotime_format_date(row->bought, bought);
     isotime_format_date(row->end - 1, until);
-    fprintf(out, " (%s membership bought %s, %s %s)", result_level_name(row->mlevel), bought,
-            row->state == LC_EXPIRED ? "ended" : "in force until", until);
+    term_line_printf(l, " (%s membership bought %s, %s %s)", result_level_name(row->mlevel), bought,
+                     row->state == LC_EXPIRED ? "ended" : "in force until", until);
   }
-  fprintf(out, "\n");
-  if (*row->cause) fprintf(out, "  why: %s\n", row->cause);
-  if (row->alert_cause) {
+  term_line_flush(l, t, 4);
+  if (*row->cause) {
+    term_line_printf(l, "  why: %s", row->cause);
+    term_line_flush(l, t, 4);
+  }
+  if (st->verbose && row->alert_cause) {
     char raised[ISOTIME_BUFSZ];
     isotime_format_date(row->alert_raised, raised);
-    fprintf(out, "  ALERT (%s): %s\n    cause: %s\n", raised, LIFECYCLE_RISK_MESSAGE,
-            row->alert_cause);
+    term_line_printf(l, "  ALERT (%s): %s", raised, LIFECYCLE_RISK_MESSAGE);
+    term_line_flush(l, t, 4);
+    term_line_printf(l, "    cause: %s", row->alert_cause);
+    term_line_flush(l, t, 8);
   }
   for (int i = 0; row->tree && i < row->tree->npaths; i++) {
     const result_path *p = &row->tree->paths[i];
-    fprintf(out, "  %s path %s: %s\n", result_level_name(p->level), p->id,
-            p->error ? "error" : p->met ? "met" : "not met");
-    for (int j = 0; j < p->ngoals; j++) print_goal(out, &p->goals[j], 4, st->at);
+    term_line_printf(l, "  %s path %s: %s", result_level_name(p->level), p->id,
+                     p->error ? "error"
+                     : p->met ? "met"
+                              : "not met");
+    term_line_flush(l, t, 4);
+    for (int j = 0; j < p->ngoals; j++) print_goal(st, &p->goals[j], 4, st->verbose);
   }
+  if (!st->verbose) print_people(st, row);
 }
 
 static void print_json(status_state *st, const eval_row *row) {
@@ -152,31 +510,59 @@ static void print_json(status_state *st, const eval_row *row) {
 
 static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
   status_state *st = arg;
-  if (!st->json && c->nrows) {
-    char at[ISOTIME_BUFSZ];
-    isotime_format(st->at, at);
-    fprintf(st->ctx->out, "%s as of %s (policy set %s)\n", c->rows[0].org, at, st->set->version);
+  /* --competency: that competency's row only */
+  eval_row one;
+  eval_chunk only = *c;
+  if (st->only >= 0) {
+    only.nrows = 0;
+    for (int r = 0; r < c->nrows; r++)
+      if (c->rows[r].policy == st->only) {
+        one = c->rows[r];
+        only.rows = &one;
+        only.nrows = 1;
+      }
+    c = &only;
   }
-  for (int r = 0; r < c->nrows; r++) {
-    if (st->json)
-      print_json(st, &c->rows[r]);
-    else
-      print_text(st, &c->rows[r]);
+  if (st->json) {
+    for (int r = 0; r < c->nrows; r++) print_json(st, &c->rows[r]);
+    return 0;
   }
+  if (!c->nrows) return 0;
+  print_header(st);
+  print_summary(st, c);
+  for (int r = 0; r < c->nrows; r++) print_details(st, &c->rows[r]);
   return 0;
 }
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   char err[1024];
-  status_state st = {.ctx = ctx, .json = args->value[OPT_JSON] != NULL};
+  status_state st = {.ctx = ctx,
+                     .json = args->value[OPT_JSON] != NULL,
+                     .verbose = args->value[OPT_VERBOSE] != NULL,
+                     .only = -1,
+                     .key = args->pos[0]};
   int rc = cli_time_arg(&cmd_status, ctx, args->value[OPT_AT], &st.at);
   if (rc) return rc;
   int64_t oid;
-  if ((rc = cli_org_find(ctx, "status", args->pos[0], &oid))) return rc;
+  if ((rc = cli_org_find_named(ctx, "status", args->pos[0], &oid, st.name, sizeof st.name)))
+    return rc;
   if (policy_set_load(&st.set, ctx->policies, NULL, err, sizeof err)) {
     fprintf(ctx->err, "attain status: %s\n", err);
     return CLI_EXIT_PROBLEMS;
   }
+  const char *competency = args->value[OPT_COMPETENCY];
+  if (competency && (st.only = policy_set_find(st.set, competency)) < 0) {
+    char known[512] = "";
+    for (int i = 0; i < st.set->nfiles; i++) {
+      size_t n = strlen(known);
+      snprintf(known + n, sizeof known - n, "%s%s", i ? ", " : "", st.set->files[i].stem);
+    }
+    rc = cli_usage_error(&cmd_status, ctx->err, "unknown competency '%s' (the policies define: %s)",
+                         competency, known);
+    policy_set_unref(st.set);
+    return rc;
+  }
+  term_init(&st.t, ctx->out);
   jsonw_init(&st.line);
   eval_request req = {.db = ctx->db,
                       .set = st.set,
@@ -192,24 +578,31 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   rc = eval_run(&req, &stats, err, sizeof err);
   if (rc) fprintf(ctx->err, "attain status: %s\n", err);
   jsonw_free(&st.line);
+  term_line_free(&st.l);
   policy_set_unref(st.set);
   return rc || stats.errors ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
 }
 
 const cli_command cmd_status = {
     .name = "status",
-    .usage = "ORG [--at TIME] [--json]",
+    .usage = "ORG [--at TIME] [--competency ID] [--verbose] [--json]",
     .summary = "show an organisation's progress in every competency",
     .help = "Evaluates every competency for organisation ORG as of --at (default: now) and\n"
-            "shows, per competency, the level reached, every path and goal with what the\n"
-            "organisation has and needs and a progress bar, and which people and\n"
-            "achievements counted or did not count and why. Writes nothing: with --at in\n"
-            "the past it replays what the program said then (only what was known by --at;\n"
-            "the lifecycle state and alerts as they stood then).\n"
+            "shows first a summary: per competency the level reached, the membership and\n"
+            "its state, and what the nearest unmet path still lacks, then the open alerts.\n"
+            "Then, per competency, every path and goal with what the organisation has and\n"
+            "needs, and each person once: which achievements count, which do not and why.\n"
+            "With --verbose the people are listed under every goal they count for, with\n"
+            "their MSAs. Writes nothing: with --at in the past it replays what the program\n"
+            "said then (only what was known by --at; the lifecycle state and alerts as\n"
+            "they stood then). Text fits $COLUMNS (or the terminal; 80 columns otherwise),\n"
+            "in colour only on a terminal and not when NO_COLOR is set.\n"
             "With --json: one JSON object per competency, goals with their `detail`.",
     .min_pos = 1,
     .max_pos = 1,
     .options = {{"at", "TIME", "as of this time, ISO 8601 (default: now)"},
-                {"json", NULL, "print JSON Lines"}},
+                {"json", NULL, "print JSON Lines"},
+                {"competency", "ID", "only this competency"},
+                {"verbose", NULL, "every person under every goal"}},
     .run = run,
 };

@@ -19,10 +19,13 @@
 #include <uv.h>
 
 #include "control.h"
+#include "daemon_lock.h"
 #include "daemon_view.h"
 #include "eval.h"
 #include "eval_store.h"
 #include "http_api.h"
+#include "impact.h"
+#include "impact_json.h"
 #include "isotime.h"
 #include "lifecycle.h"
 #include "notify.h"
@@ -38,6 +41,10 @@
 #define BUSY_RETRY_MS 1000
 #define BUSY_RETRY_MAX_MS 30000
 #define PUBLISH_MS 1000 /* the view HTTP reads is at most this old while the loop runs */
+/* A reload's impact (a dry run, or the guard's) is a full sweep of two sets without writes:
+ * it runs below the sweeps (nice +10), so the daemon's own work comes first. */
+#define IMPACT_NICE 15
+#define IMPACT_EXAMPLES 3 /* per competency, in replies */
 
 enum job_kind { JOB_DUE, JOB_FULL, JOB_ORG };
 static const char *const job_names[] = {"due", "full", "org"};
@@ -99,10 +106,30 @@ typedef struct reload {
   daemon *d;
   char trigger[16];
   char dir[PATH_MAX]; /* --policies as resolved when the reload was asked for */
+  /* the reload guard: the serving set when the reload was asked for (a reference), the
+   * time, and the new set's impact against it, computed in the pool */
+  policy_set *against;
+  int64_t at;
+  impact_report *impact; /* NULL when not measured, or when measuring failed (impact_err) */
+  char impact_err[1024];
   policy_set *set;
   int rc;
   char err[1024];
 } reload;
+
+/* A reload's preview: the impact of the files on disk against the serving set. */
+typedef struct dry_run {
+  uv_work_t work;
+  daemon *d;
+  char dir[PATH_MAX];
+  policy_set *against; /* the serving set (a reference) */
+  policy_set *set;     /* the files on disk */
+  int64_t at;
+  int rc;
+  char err[1024];
+  impact_report *impact;
+  asker who;
+} dry_run;
 
 struct daemon {
   daemon_options o;
@@ -117,6 +144,7 @@ struct daemon {
   struct stat watched_st[2]; /* and which directory that was (it may be replaced) */
   control *ctl;
   http_api *http;
+  daemon_lock lock; /* one daemon per database and per socket */
   store *s;
   volatile int stopping;
   job *running;
@@ -127,6 +155,8 @@ struct daemon {
   char reload_again_trigger[16];
   waiter *reload_waiters;
   daemon_view v; /* counters, outcomes, the serving set (v.serving: NULL until one loads) */
+  policy_set *held;   /* the set the reload guard holds (v.held says what of it), or NULL */
+  json_t *held_impact; /* its whole impact report (with examples), for reload replies */
   notify svc;    /* the service manager, when one listens (notify.h) */
   pthread_mutex_t mu; /* guards the two below */
   daemon_view pub;    /* the copy of `v` other threads read */
@@ -229,7 +259,6 @@ static void job_work(uv_work_t *w) {
 }
 
 static void job_free(job *j) {
-  if (j->set) policy_set_unref(j->set);
   json_decref(j->org_results);
   for (int p = 0; j->policy_errors && p < j->set->nfiles; p++) {
     free(j->policy_errors[p].org);
@@ -242,6 +271,8 @@ static void job_free(job *j) {
   }
   free(j->alerts);
   free(j->org);
+  /* last: the set may go with this reference (a reload swapped it out meanwhile) */
+  if (j->set) policy_set_unref(j->set);
   free(j);
 }
 
@@ -490,9 +521,31 @@ static void resolve_policies(const char *given, char *out, size_t outsz) {
   if (strcmp(lexical, real) != 0) snprintf(out, outsz, "%s", real);
 }
 
+/* The impact of `set` against `against` as of `at`, for a dry run or the guard: in the
+ * pool thread, with connections of its own, below the sweeps' priority. */
+static int impact_of(daemon *d, policy_set *against, policy_set *set, int64_t at,
+                     impact_report **out, char *err, size_t errsz) {
+  impact_request q = {.db = d->o.db, .before = against, .after = set, .at = at,
+                      .examples = IMPACT_EXAMPLES, .workers = d->o.workers, .nice = IMPACT_NICE,
+                      .busy_ms = DAEMON_BUSY_MS, .stop = &d->stopping};
+  return impact_run(&q, out, err, errsz);
+}
+
+/* "pol/a.lua:3: failed to compile: ...; pol/b.lua: ..." */
+static void set_problems(const policy_set *set, char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = 0;
+  for (int k = 0; k < policy_set_issue_count(set) && len < size; k++)
+    len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "; " : "", policy_set_issue(set, k));
+}
+
 static void reload_work(uv_work_t *w) {
   reload *r = w->data;
   r->rc = policy_set_load(&r->set, r->dir, NULL, r->err, sizeof r->err);
+  /* The guard weighs a good set that differs from the serving one. */
+  if (r->rc == 0 && r->against && !r->set->nproblems &&
+      strcmp(r->set->version, r->against->version) != 0)
+    impact_of(r->d, r->against, r->set, r->at, &r->impact, r->impact_err, sizeof r->impact_err);
 }
 
 static void on_fs_event(uv_fs_event_t *h, const char *filename, int events, int status);
@@ -542,9 +595,87 @@ static void reply_reload_waiters(daemon *d) {
                               v->last_reload.version[0] ? v->last_reload.version : NULL,
                               "serving", v->serving ? v->serving->version : NULL, "error",
                               v->last_reload.ok ? NULL : v->last_reload.error);
-    answer(w->who, v->last_reload.ok ? 200 : 422, reply); /* 422: the set was refused */
+    int held = v->last_reload.held && d->held;
+    if (held) {
+      json_object_set_new(reply, "held", json_true());
+      json_object_set(reply, "impact", d->held_impact ? d->held_impact : json_null());
+    }
+    /* 409: held until confirmed; 422: the set was refused */
+    answer(w->who, v->last_reload.ok ? 200 : held ? 409 : 422, reply);
     free(w);
   }
+}
+
+static void held_clear(daemon *d) {
+  if (d->held) policy_set_unref(d->held);
+  d->held = NULL;
+  json_decref(d->held_impact);
+  d->held_impact = NULL;
+  daemon_view_held_clear(&d->v);
+}
+
+/* Swaps `set` in (taking the caller's reference): jobs in flight keep their own reference
+ * to the old one; every organisation is due under the new version. */
+static void swap_in(daemon *d, policy_set *set) {
+  policy_set *old = d->v.serving;
+  d->v.serving = set;
+  if (old) policy_set_unref(old);
+  d->want_due = 1;
+}
+
+/* The guard keeps `r->set` from serving: it is held (replacing any set held before) until
+ * `ctl reload --confirm VERSION`. */
+static void hold(daemon *d, reload *r) {
+  daemon_view *v = &d->v;
+  held_clear(d);
+  d->held = r->set;
+  r->set = NULL;
+  v->held.have = 1;
+  snprintf(v->held.version, sizeof v->held.version, "%s", d->held->version);
+  v->held.at = v->last_reload.at;
+  snprintf(v->held.trigger, sizeof v->held.trigger, "%s", r->trigger);
+  snprintf(v->held.serving, sizeof v->held.serving, "%s", r->against->version);
+  v->n.reloads_held++;
+  v->last_reload.ok = 0;
+  v->last_reload.held = 1;
+  const char *ver = d->held->version;
+  char q[1100];
+  if (!r->impact) {
+    snprintf(v->held.error, sizeof v->held.error, "%s", r->impact_err);
+    snprintf(v->last_reload.error, sizeof v->last_reload.error,
+             "held by the reload guard: its impact could not be computed (%s); `attain ctl "
+             "reload --confirm %s` swaps it in",
+             r->impact_err, ver);
+    log_line(&d->o.log, LOG_WARN, "reload",
+             "result=held trigger=%s version=%s serving=%s guard_pct=%g error=%s", r->trigger, ver,
+             v->held.serving, d->o.reload_guard, log_quote(q, sizeof q, r->impact_err));
+    return;
+  }
+  const impact_report *m = r->impact;
+  v->held.summary = impact_json_summary(m);
+  d->held_impact = impact_json(m, "serving", d->o.policies);
+  snprintf(v->last_reload.error, sizeof v->last_reload.error,
+           "held by the reload guard: %lld of %lld organisations (%.1f%%) would lose a level, "
+           "more than --reload-guard %g%%; `attain ctl reload --dry-run` shows the impact, "
+           "`attain ctl reload --confirm %s` swaps it in",
+           (long long)m->demoted, (long long)m->orgs, impact_demoted_percent(m),
+           d->o.reload_guard, ver);
+  log_line(&d->o.log, LOG_WARN, "reload",
+           "result=held trigger=%s version=%s serving=%s orgs=%lld demoted=%lld demoted_pct=%.1f "
+           "guard_pct=%g promoted=%lld changed=%lld levels_lost=%lld state_changes=%lld "
+           "alerts_raised=%lld alerts_cleared=%lld errors_introduced=%lld",
+           r->trigger, ver, v->held.serving, (long long)m->orgs, (long long)m->demoted,
+           impact_demoted_percent(m), d->o.reload_guard, (long long)m->promoted,
+           (long long)m->changed, (long long)m->lost, (long long)m->state_changes,
+           (long long)m->alerts_raised, (long long)m->alerts_cleared,
+           (long long)m->errors_introduced);
+}
+
+static void reload_free(reload *r) {
+  if (r->set) policy_set_unref(r->set);
+  if (r->against) policy_set_unref(r->against);
+  impact_free(r->impact);
+  free(r);
 }
 
 static void reload_done(uv_work_t *w, int status) {
@@ -552,9 +683,20 @@ static void reload_done(uv_work_t *w, int status) {
   daemon *d = r->d;
   daemon_view *v = &d->v;
   d->reloading = NULL;
+  (void)status;
+  if (r->against && r->against != v->serving && !d->stopping) {
+    /* A confirmed set started serving meanwhile: the impact was measured against a set
+     * that no longer serves. Measure again (the waiters get that answer). */
+    char trigger[sizeof r->trigger];
+    memcpy(trigger, r->trigger, sizeof trigger);
+    reload_free(r);
+    request_reload(d, trigger, (asker){0});
+    return;
+  }
   char q[2100];
-  int had_failed = v->last_reload.have && !v->last_reload.ok;
+  int had_failed = v->last_reload.have && !v->last_reload.ok && !v->last_reload.held;
   v->last_reload.have = 1;
+  v->last_reload.held = 0;
   v->last_reload.at = (int64_t)time(NULL);
   snprintf(v->last_reload.trigger, sizeof v->last_reload.trigger, "%s", r->trigger);
   v->last_reload.version[0] = 0;
@@ -562,46 +704,55 @@ static void reload_done(uv_work_t *w, int status) {
     snprintf(v->last_reload.version, sizeof v->last_reload.version, "%s", r->set->version);
   if (r->rc != 0 || r->set->nproblems) {
     /* Keep serving the last good set; say why the new one is refused. */
-    size_t len = 0;
-    v->last_reload.error[0] = 0;
     if (r->rc != 0)
-      len = (size_t)snprintf(v->last_reload.error, sizeof v->last_reload.error, "%s", r->err);
+      snprintf(v->last_reload.error, sizeof v->last_reload.error, "%s", r->err);
     else
-      for (int k = 0; k < policy_set_issue_count(r->set) && len < sizeof v->last_reload.error; k++)
-        len += (size_t)snprintf(v->last_reload.error + len, sizeof v->last_reload.error - len,
-                                "%s%s", len ? "; " : "", policy_set_issue(r->set, k));
+      set_problems(r->set, v->last_reload.error, sizeof v->last_reload.error);
     v->last_reload.ok = 0;
     v->n.reloads_failed++;
     log_line(&d->o.log, LOG_ERROR, "reload",
              "result=failed trigger=%s version=%s serving=%s error=%s", r->trigger,
              v->last_reload.version[0] ? v->last_reload.version : "-",
              v->serving ? v->serving->version : "-", log_quote(q, sizeof q, v->last_reload.error));
-    if (r->set) policy_set_unref(r->set);
   } else if (v->serving && strcmp(v->serving->version, r->set->version) == 0) {
     v->last_reload.ok = 1;
     v->n.reloads_unchanged++;
-    /* Back to the files being served after a failed reload: the failure is over, and the
-     * log says so (the last reload line would otherwise still be the error). */
-    log_line(&d->o.log, had_failed ? LOG_INFO : LOG_DEBUG, "reload",
-             "result=unchanged trigger=%s version=%s%s", r->trigger, r->set->version,
-             had_failed ? " note=\"the policy files are back to the version serving; the "
-                          "failed reload is over\""
-                        : "");
-    policy_set_unref(r->set);
+    if (d->held) { /* the files are the serving set again: nothing waits any more */
+      log_line(&d->o.log, LOG_INFO, "reload", "result=unchanged trigger=%s version=%s dropped=%s",
+               r->trigger, r->set->version, d->held->version);
+      held_clear(d);
+    } else {
+      /* Back to the files being served after a failed reload: the failure is over, and the
+       * log says so (the last reload line would otherwise still be the error). */
+      log_line(&d->o.log, had_failed ? LOG_INFO : LOG_DEBUG, "reload",
+               "result=unchanged trigger=%s version=%s%s", r->trigger, r->set->version,
+               had_failed ? " note=\"the policy files are back to the version serving; the "
+                            "failed reload is over\""
+                          : "");
+    }
+  } else if (r->against &&
+             (!r->impact || impact_demoted_percent(r->impact) > d->o.reload_guard)) {
+    hold(d, r);
   } else {
-    policy_set *old = v->serving;
-    v->serving = r->set; /* the swap: jobs in flight keep their own reference to `old` */
-    if (old) policy_set_unref(old);
+    if (d->held) held_clear(d); /* superseded by what is on disk now */
+    swap_in(d, r->set);
+    r->set = NULL;
     v->last_reload.ok = 1;
     v->n.reloads_ok++;
-    log_line(&d->o.log, LOG_INFO, "reload", "result=ok trigger=%s version=%s policies=%d",
-             r->trigger, v->serving->version, v->serving->nfiles);
-    d->want_due = 1; /* every result names another version now */
+    if (r->impact)
+      log_line(&d->o.log, LOG_INFO, "reload",
+               "result=ok trigger=%s version=%s policies=%d demoted=%lld demoted_pct=%.1f "
+               "guard_pct=%g",
+               r->trigger, v->serving->version, v->serving->nfiles,
+               (long long)r->impact->demoted, impact_demoted_percent(r->impact),
+               d->o.reload_guard);
+    else
+      log_line(&d->o.log, LOG_INFO, "reload", "result=ok trigger=%s version=%s policies=%d",
+               r->trigger, v->serving->version, v->serving->nfiles);
   }
   notify_serving(&d->svc, v->serving ? v->serving->version : NULL,
                  v->serving ? v->serving->nfiles : 0, v->last_reload.ok ? NULL : v->last_reload.error);
-  free(r);
-  (void)status;
+  reload_free(r);
   if (!d->stopping) arm_watches(d);
   reply_reload_waiters(d);
   if (d->reload_again && !d->stopping) {
@@ -638,13 +789,124 @@ static void request_reload(daemon *d, const char *trigger, asker waiting) {
   r->d = d;
   snprintf(r->trigger, sizeof r->trigger, "%s", trigger);
   resolve_policies(d->o.policies, r->dir, sizeof r->dir);
+  if (d->o.reload_guard >= 0 && d->v.serving) {
+    r->against = policy_set_ref(d->v.serving);
+    r->at = (int64_t)time(NULL); /* the impact's evaluation time, as a sweep's */
+  }
   r->work.data = r;
   d->reloading = r;
   if (uv_queue_work(&d->loop, &r->work, reload_work, reload_done) < 0) {
     d->reloading = NULL;
-    free(r);
+    reload_free(r);
   } else {
     notify_reloading(&d->svc, trigger);
+  }
+}
+
+/* `ctl reload --confirm VERSION`: the held set starts serving. Only the version held. */
+static void confirm_reload(daemon *d, asker who, const char *version) {
+  daemon_view *v = &d->v;
+  if (!d->held) {
+    answer(who, 409, json_pack("{s:b, s:s, s:s?}", "ok", 0, "error",
+                               "no reload is held: nothing to confirm", "serving",
+                               v->serving ? v->serving->version : NULL));
+    return;
+  }
+  const char *held = d->held->version;
+  if (strcmp(version, held) != 0) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%.40s is not the held version (held: %s); nothing was swapped",
+             version, held);
+    answer(who, 409, json_pack("{s:b, s:s, s:s, s:s?}", "ok", 0, "error", msg, "held", held,
+                               "serving", v->serving ? v->serving->version : NULL));
+    return;
+  }
+  policy_set *set = policy_set_ref(d->held);
+  char was[POLICY_VERSION_LEN + 1];
+  snprintf(was, sizeof was, "%s", v->serving ? v->serving->version : "-");
+  held_clear(d);
+  swap_in(d, set);
+  v->last_reload.have = 1;
+  v->last_reload.ok = 1;
+  v->last_reload.held = 0;
+  v->last_reload.at = (int64_t)time(NULL);
+  snprintf(v->last_reload.trigger, sizeof v->last_reload.trigger, "confirm");
+  snprintf(v->last_reload.version, sizeof v->last_reload.version, "%s", set->version);
+  v->n.reloads_ok++;
+  log_line(&d->o.log, LOG_INFO, "reload", "result=ok trigger=confirm version=%s policies=%d was=%s",
+           set->version, set->nfiles, was);
+  notify_serving(&d->svc, set->version, set->nfiles, NULL);
+  answer(who, 200, json_pack("{s:b, s:s, s:s}", "ok", 1, "version", set->version, "serving",
+                             set->version));
+  start_next_job(d);
+  publish(d);
+}
+
+/* ---- dry runs: a reload's impact without the swap ---- */
+
+static void dry_run_work(uv_work_t *w) {
+  dry_run *x = w->data;
+  x->rc = policy_set_load(&x->set, x->dir, NULL, x->err, sizeof x->err);
+  if (x->rc == 0 && !x->set->nproblems && strcmp(x->set->version, x->against->version) != 0)
+    x->rc = impact_of(x->d, x->against, x->set, x->at, &x->impact, x->err, sizeof x->err);
+}
+
+static void dry_run_done(uv_work_t *w, int status) {
+  dry_run *x = w->data;
+  (void)status;
+  const char *serving = x->against->version;
+  json_t *reply;
+  int code = 200;
+  if (x->rc) {
+    reply = json_pack("{s:b, s:b, s:s?, s:s, s:s}", "ok", 0, "dry_run", 1, "version",
+                      x->set ? x->set->version : NULL, "serving", serving, "error", x->err);
+    code = x->rc == STORE_EBUSY ? 503 : 500;
+  } else if (x->set->nproblems) {
+    char problems[2048];
+    set_problems(x->set, problems, sizeof problems);
+    reply = json_pack("{s:b, s:b, s:s, s:s, s:s}", "ok", 0, "dry_run", 1, "version",
+                      x->set->version, "serving", serving, "error", problems);
+    code = 422;
+  } else if (!x->impact) { /* the files on disk are the serving set */
+    reply = json_pack("{s:b, s:b, s:s, s:s, s:I, s:n}", "ok", 1, "dry_run", 1, "version",
+                      x->set->version, "serving", serving, "changed", (json_int_t)0, "impact");
+  } else {
+    reply = json_pack("{s:b, s:b, s:s, s:s, s:I, s:o}", "ok", 1, "dry_run", 1, "version",
+                      x->set->version, "serving", serving, "changed",
+                      (json_int_t)x->impact->changed, "impact",
+                      impact_json(x->impact, "serving", x->d->o.policies));
+  }
+  answer(x->who, code, reply);
+  if (x->set) policy_set_unref(x->set);
+  policy_set_unref(x->against);
+  impact_free(x->impact);
+  free(x);
+}
+
+/* The impact of the policy files on disk against the serving set, computed off the loop
+ * thread; `who` (holding its reference) gets the reply. Dry runs do not wait for each
+ * other or for reloads: each reads the files and the database itself. */
+static void request_dry_run(daemon *d, asker who) {
+  if (!d->v.serving) {
+    answer(who, 503, json_pack("{s:b, s:b, s:s}", "ok", 0, "dry_run", 1, "error",
+                               "no good policy set is serving: nothing to compare with"));
+    return;
+  }
+  dry_run *x = calloc(1, sizeof *x);
+  if (!x) {
+    answer(who, 500, refusal("out of memory"));
+    return;
+  }
+  x->d = d;
+  resolve_policies(d->o.policies, x->dir, sizeof x->dir);
+  x->against = policy_set_ref(d->v.serving);
+  x->at = (int64_t)time(NULL);
+  x->who = who;
+  x->work.data = x;
+  if (uv_queue_work(&d->loop, &x->work, dry_run_work, dry_run_done) < 0) {
+    policy_set_unref(x->against);
+    free(x);
+    answer(who, 500, refusal("cannot queue work"));
   }
 }
 
@@ -745,8 +1007,21 @@ static void on_request(void *arg, control_client *c, json_t *req) {
     refresh_view(d);
     control_reply(c, daemon_view_status(&d->v, (int64_t)time(NULL)));
   } else if (strcmp(cmd, "reload") == 0) {
-    control_client_ref(c);
-    request_reload(d, "ctl", (asker){.client = c}); /* answered when the reload is done */
+    json_t *dry = json_object_get(req, "dry_run"), *confirm = json_object_get(req, "confirm");
+    if ((dry && !json_is_boolean(dry)) || (confirm && !json_is_string(confirm))) {
+      control_reply(c, refusal("reload takes \"dry_run\": true or \"confirm\": VERSION"));
+    } else if (json_is_true(dry) && confirm) {
+      control_reply(c, refusal("\"dry_run\" and \"confirm\" exclude each other"));
+    } else {
+      control_client_ref(c);
+      asker who = {.client = c};
+      if (json_is_true(dry))
+        request_dry_run(d, who); /* answered when the impact is known */
+      else if (confirm)
+        confirm_reload(d, who, json_string_value(confirm));
+      else
+        request_reload(d, "ctl", who); /* answered when the reload is done */
+    }
   } else if (strcmp(cmd, "sweep") == 0) {
     d->want_full = 1;
     start_next_job(d);
@@ -825,13 +1100,19 @@ static void on_inbox(uv_async_t *h) {
     case HTTP_CALL_RELOAD:
       request_reload(d, "http", (asker){.call = c});
       break;
+    case HTTP_CALL_DRY_RUN:
+      request_dry_run(d, (asker){.call = c});
+      break;
+    case HTTP_CALL_CONFIRM:
+      confirm_reload(d, (asker){.call = c}, http_call_arg(c));
+      break;
     case HTTP_CALL_SWEEP:
       d->want_full = 1;
       start_next_job(d);
       http_call_answer(c, 202, json_pack("{s:b, s:s}", "ok", 1, "queued", "full"));
       break;
     default:
-      queue_org(d, http_call_org(c), (asker){.call = c});
+      queue_org(d, http_call_arg(c), (asker){.call = c});
     }
   }
   publish(d);
@@ -868,7 +1149,8 @@ int daemon_run(const daemon_options *opts) {
   if (!d) return 1;
   d->o = *opts;
   pthread_mutex_init(&d->mu, NULL);
-  daemon_view_init(&d->v, (int64_t)time(NULL), d->o.every_ms);
+  daemon_view_init(&d->v, (int64_t)time(NULL), d->o.every_ms, d->o.reload_guard);
+  d->lock.db_fd = d->lock.socket_fd = -1;
   char err[2048], q[2100], qp[1100], qs[300];
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up must not kill the daemon */
   uv_loop_init(&d->loop);
@@ -879,7 +1161,13 @@ int daemon_run(const daemon_options *opts) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
-  if (control_start(&d->ctl, &d->loop, d->o.socket, on_request, d, err, sizeof err)) {
+  if (daemon_lock_acquire(&d->lock, d->o.db, d->o.socket, err, sizeof err)) {
+    log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
+    goto out;
+  }
+  control_socket sock = {.path = d->o.socket, .mode = d->o.socket_mode ? d->o.socket_mode : 0600,
+                         .gid = d->o.socket_group_set ? (gid_t)d->o.socket_gid : (gid_t)-1};
+  if (control_start(&d->ctl, &d->loop, &sock, on_request, d, err, sizeof err)) {
     log_line(&d->o.log, LOG_ERROR, "start", "failure=%s", log_quote(q, sizeof q, err));
     goto out;
   }
@@ -927,10 +1215,12 @@ out:
   if (uv_loop_close(&d->loop) != 0) {
     log_line(&d->o.log, LOG_WARN, "stop", "note=\"handles still open at exit\"");
   }
+  held_clear(d);
   daemon_view_free(&d->v);
   daemon_view_free(&d->pub);
   pthread_mutex_destroy(&d->mu);
   store_close(d->s);
+  daemon_lock_release(&d->lock); /* after the socket is gone: the next daemon may start */
   if (rc == 0) log_line(&d->o.log, LOG_INFO, "stopped", "code=0");
   free(d);
   return rc;

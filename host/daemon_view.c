@@ -12,29 +12,42 @@ static const char *const kind_names[VIEW_SWEEP_KINDS] = {"due", "full"};
  * database (minutes). */
 static const double sweep_bounds[] = {0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800};
 
-void daemon_view_init(daemon_view *v, int64_t started, uint64_t every_ms) {
+void daemon_view_init(daemon_view *v, int64_t started, uint64_t every_ms, double reload_guard) {
   memset(v, 0, sizeof *v);
   v->started = started;
   v->every_ms = every_ms;
+  v->reload_guard = reload_guard;
   v->by_policy = json_object();
   for (int k = 0; k < VIEW_SWEEP_KINDS; k++)
     prom_hist_init(&v->sweeps[k].duration, sweep_bounds,
                    (int)(sizeof sweep_bounds / sizeof *sweep_bounds));
 }
 
+void daemon_view_held_clear(daemon_view *v) {
+  json_decref(v->held.summary);
+  memset(&v->held, 0, sizeof v->held);
+}
+
 void daemon_view_free(daemon_view *v) {
   json_decref(v->by_policy);
   v->by_policy = NULL;
+  daemon_view_held_clear(v);
   if (v->serving) policy_set_unref(v->serving);
   v->serving = NULL;
 }
 
 int daemon_view_copy(daemon_view *to, const daemon_view *from) {
   json_t *by = json_deep_copy(from->by_policy);
-  if (!by) return -1;
+  json_t *summary = from->held.summary ? json_deep_copy(from->held.summary) : NULL;
+  if (!by || (from->held.summary && !summary)) {
+    json_decref(by);
+    json_decref(summary);
+    return -1;
+  }
   daemon_view_free(to);
   *to = *from;
   to->by_policy = by;
+  to->held.summary = summary;
   if (to->serving) policy_set_ref(to->serving);
   return 0;
 }
@@ -77,6 +90,9 @@ int daemon_view_health(const daemon_view *v, int64_t now, json_t **problems) {
             v->last_reload.have ? "no good policy set has been loaded; the last reload failed: %s"
                                 : "no policy set loaded yet%s",
             v->last_reload.have ? v->last_reload.error : "");
+  else if (v->last_reload.have && !v->last_reload.ok && v->last_reload.held)
+    problem(p, &health, HEALTH_DEGRADED, "a reload is held (policy set %s still serves): %s",
+            v->serving->version, v->last_reload.error);
   else if (v->last_reload.have && !v->last_reload.ok)
     problem(p, &health, HEALTH_DEGRADED,
             "the last reload failed (policy set %s still serves): %s", v->serving->version,
@@ -115,6 +131,17 @@ json_t *daemon_view_status(const daemon_view *v, int64_t now) {
                      v->last_reload.version[0] ? v->last_reload.version : NULL, "error",
                      v->last_reload.ok ? NULL : v->last_reload.error);
   }
+  if (v->last_reload.have && v->last_reload.held)
+    json_object_set_new(last, "held", json_true());
+  json_t *held = json_null();
+  if (v->held.have) {
+    char held_at[ISOTIME_BUFSZ];
+    isotime_format(v->held.at, held_at);
+    held = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s?}", "version", v->held.version, "at",
+                     held_at, "trigger", v->held.trigger, "serving", v->held.serving, "impact",
+                     v->held.summary ? v->held.summary : json_null(), "error",
+                     v->held.summary ? NULL : v->held.error);
+  }
   json_t *running = json_null();
   if (v->running.active)
     running = json_pack("{s:s, s:I, s:I}", "kind", v->running.kind, "selected",
@@ -130,9 +157,9 @@ json_t *daemon_view_status(const daemon_view *v, int64_t now) {
   for (int k = 0; k < VIEW_SWEEP_KINDS; k++) sweeps += v->sweeps[k].ok + v->sweeps[k].failed;
   json_t *problems;
   int health = daemon_view_health(v, now, &problems);
-  return json_pack(
-      "{s:b, s:s, s:o, s:s?, s:o, s:{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, "
-      "s:o}, s:o, s:I, s:I}",
+  json_t *st = json_pack(
+      "{s:b, s:s, s:o, s:s?, s:o, s:{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+      "s:o, s:o}, s:o, s:I, s:I}",
       "ok", 1, "health", daemon_health_name(health), "problems", problems, "policy",
       v->serving ? v->serving->version : NULL, "reload", last, "counters", "evaluations",
       (json_int_t)v->n.evaluations, "errors", (json_int_t)v->n.errors, "errors_by_policy",
@@ -140,10 +167,16 @@ json_t *daemon_view_status(const daemon_view *v, int64_t now) {
       (json_int_t)v->n.status_changes, "alerts_raised", (json_int_t)v->n.alerts_raised,
       "alerts_cleared", (json_int_t)v->n.alerts_cleared, "reloads_ok",
       (json_int_t)v->n.reloads_ok, "reloads_unchanged", (json_int_t)v->n.reloads_unchanged,
-      "reloads_failed", (json_int_t)v->n.reloads_failed, "last_full_sweep",
+      "reloads_failed", (json_int_t)v->n.reloads_failed, "reloads_held",
+      (json_int_t)v->n.reloads_held, "last_full_sweep",
       sweep_json(&v->sweeps[VIEW_SWEEP_FULL]), "last_incremental_sweep",
       sweep_json(&v->sweeps[VIEW_SWEEP_DUE]), "running", running, "queue",
       (json_int_t)v->queue, "uptime_s", (json_int_t)(now - v->started));
+  /* the reload guard: its threshold, the set it holds (for `ctl reload --confirm`) */
+  json_object_set_new(st, "reload_guard",
+                      v->reload_guard >= 0 ? json_real(v->reload_guard) : json_null());
+  json_object_set_new(st, "held", held);
+  return st;
 }
 
 /* A family with one unlabelled sample. */
@@ -172,16 +205,21 @@ void daemon_view_metrics(const daemon_view *v, int64_t now, jsonw *w) {
   }
 
   prom_family(w, "attain_reloads_total", "counter",
-              "Policy set reloads by result: ok (a new set serves), unchanged, failed.");
-  const char *results[] = {"ok", "unchanged", "failed"};
-  const int64_t counts[] = {v->n.reloads_ok, v->n.reloads_unchanged, v->n.reloads_failed};
-  for (int i = 0; i < 3; i++) {
+              "Policy set reloads by result: ok (a new set serves), unchanged, failed, held (by "
+              "the reload guard).");
+  const char *results[] = {"ok", "unchanged", "failed", "held"};
+  const int64_t counts[] = {v->n.reloads_ok, v->n.reloads_unchanged, v->n.reloads_failed,
+                            v->n.reloads_held};
+  for (int i = 0; i < 4; i++) {
     const char *labels[] = {"result", results[i]};
     prom_sample(w, "attain_reloads_total", labels, 1, (double)counts[i]);
   }
   single(w, "attain_reload_last_failed", "gauge",
          "1 if the last reload failed (the last good set keeps serving).",
-         v->last_reload.have && !v->last_reload.ok);
+         v->last_reload.have && !v->last_reload.ok && !v->last_reload.held);
+  single(w, "attain_reload_held", "gauge",
+         "1 while the reload guard holds a new set (until ctl reload --confirm VERSION).",
+         v->held.have);
 
   prom_family(w, "attain_evaluations_total", "counter",
               "Evaluations of one organisation by one competency's policy, by competency.");

@@ -8,8 +8,9 @@
  * threads under its own lock (daemon.c); a copy holds a reference to the serving policy
  * set. Health is a function of the view and the wall clock (docs/http.md, "Health"):
  *   unavailable  no good policy set has been loaded (ready answers 503);
- *   degraded     a good set serves, but the last reload failed, the last sweep failed,
- *                or no sweep has succeeded for 3 periods plus a minute while none runs;
+ *   degraded     a good set serves, but the last reload failed or is held by the reload
+ *                guard, the last sweep failed, or no sweep has succeeded for 3 periods
+ *                plus a minute while none runs;
  *   ok           otherwise. */
 #ifndef ATTAIN_DAEMON_VIEW_H
 #define ATTAIN_DAEMON_VIEW_H
@@ -37,16 +38,27 @@ typedef struct daemon_view {
   int64_t started;  /* unix s */
   uint64_t every_ms;
   policy_set *serving; /* the last good set (a reference in a copy), or NULL */
+  double reload_guard; /* serve --reload-guard PERCENT; < 0: off */
   struct {
-    int have, ok;
+    int have, ok, held; /* held: the new set is good but the reload guard holds it */
     int64_t at;
     char version[POLICY_VERSION_LEN + 1];
     char trigger[16];
     char error[2048];
   } last_reload;
+  /* The set the reload guard holds until `ctl reload --confirm VERSION`, if any. */
+  struct {
+    int have;
+    char version[POLICY_VERSION_LEN + 1];
+    int64_t at;
+    char trigger[16];
+    char serving[POLICY_VERSION_LEN + 1]; /* the set its impact was measured against */
+    json_t *summary; /* the impact's summary (impact_json_summary), or NULL if unknown */
+    char error[1024]; /* why the impact is unknown */
+  } held;
   struct {
     int64_t evaluations, errors, status_changes, alerts_raised, alerts_cleared;
-    int64_t reloads_ok, reloads_unchanged, reloads_failed;
+    int64_t reloads_ok, reloads_unchanged, reloads_failed, reloads_held;
   } n;
   json_t *by_policy; /* competency -> {"evaluations": n, "errors": n}, since start */
   view_sweep sweeps[VIEW_SWEEP_KINDS];
@@ -59,7 +71,9 @@ typedef struct daemon_view {
   int busy_retry; /* a sweep waits for the busy database */
 } daemon_view;
 
-void daemon_view_init(daemon_view *v, int64_t started, uint64_t every_ms);
+void daemon_view_init(daemon_view *v, int64_t started, uint64_t every_ms, double reload_guard);
+/* Forgets the held set (its summary is freed). */
+void daemon_view_held_clear(daemon_view *v);
 void daemon_view_free(daemon_view *v);
 /* `to` (freed first if it held a copy) becomes a copy of `from`. 0, or -1 out of memory. */
 int daemon_view_copy(daemon_view *to, const daemon_view *from);

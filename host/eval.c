@@ -23,12 +23,19 @@
 _Static_assert(POLICY_ANY_MONTH_METRICS == STORE_ANY_MONTH_METRICS,
                "the policy set's metric window fits the store's");
 
-typedef struct chunk_out {
+typedef struct row_list {
   eval_row *rows;
-  int nrows, cap, norgs;
+  int n, cap;
+} row_list;
+
+/* As small as it was before compare sets: its size decides where in the heap everything
+ * after it lands, and with it the cost of the sweep's string compares (callgrind). */
+typedef struct chunk_out {
+  row_list out; /* the set's rows */
+  int norgs, range;
   int64_t lo, hi;
-  int range;
-  arena mem; /* the rows' strings and result trees */
+  arena mem;         /* the rows' strings and result trees */
+  row_list *compare; /* the compare set's rows, if it has one */
 } chunk_out;
 
 /* What one worker (or the inline evaluation) owns. */
@@ -37,6 +44,7 @@ typedef struct worker_ctx {
   facts_batch *batch;
   eval_prior *prior;
   policy_runtime *rt;
+  policy_runtime *rt2; /* the compare set's, if any */
   arena scratch; /* explanations of lifecycle causes, per row */
 } worker_ctx;
 
@@ -55,20 +63,22 @@ typedef struct sweep {
 
 static void chunk_free(chunk_out *c) {
   if (!c) return;
-  free(c->rows);
+  free(c->out.rows);
+  if (c->compare) free(c->compare->rows);
+  free(c->compare);
   arena_free(&c->mem);
   free(c);
 }
 
-static int chunk_add(chunk_out *c) {
-  if (c->nrows == c->cap) {
-    int cap = c->cap ? c->cap * 2 : 512;
-    eval_row *r = realloc(c->rows, (size_t)cap * sizeof *r);
+static int chunk_add(row_list *l) {
+  if (l->n == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 512;
+    eval_row *r = realloc(l->rows, (size_t)cap * sizeof *r);
     if (!r) return -1;
-    c->rows = r;
-    c->cap = cap;
+    l->rows = r;
+    l->cap = cap;
   }
-  return c->nrows++;
+  return l->n++;
 }
 
 static int same_text(const char *a, const char *b) {
@@ -85,18 +95,16 @@ static int stored_unchanged(const eval_prior_org *prior, const policy_set *set, 
   return !error && level == RESULT_LEVEL_NONE;
 }
 
-static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_request *q,
-                    int64_t *errors) {
-  policy_runtime *rt = w->rt;
+/* Evaluates every policy of runtime `rt` for `o` into `l`. */
+static int eval_org(chunk_out *c, row_list *l, policy_runtime *rt, worker_ctx *w,
+                    const facts_org *o, const eval_prior_org *prior, const char *key,
+                    int64_t next, const eval_request *q, int64_t *errors) {
   policy_set *set = policy_runtime_set(rt);
-  eval_prior_org prior = eval_prior_of(w->prior, o->oid);
-  int64_t next = facts_next_change(o, q->at);
-  const char *key = arena_strdup(&c->mem, o->key);
-  int first = c->nrows;
+  int first = l->n;
   for (int p = 0; p < set->nfiles; p++) {
-    int r = chunk_add(c);
+    int r = chunk_add(l);
     if (r < 0) return -1;
-    eval_row *row = &c->rows[r];
+    eval_row *row = &l->rows[r];
     memset(row, 0, sizeof *row);
     row->oid = o->oid;
     row->rev = o->rev;
@@ -106,7 +114,7 @@ static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_
     policy_outcome res;
     policy_eval_args args = {{q->at, q->at}, q->report, &c->mem};
     policy_runtime_eval(rt, p, o, &args, &res);
-    const eval_prior_status *st = eval_prior_status_of(&prior, set->files[p].stem);
+    const eval_prior_status *st = eval_prior_status_of(prior, set->files[p].stem);
     row->state = row->prev_state = st ? st->state : LC_NONE;
     row->failed = res.failed;
     row->level = res.failed ? RESULT_LEVEL_NONE : res.level;
@@ -115,7 +123,8 @@ static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_
     if (!res.failed) {
       lifecycle lc;
       arena_reset(&w->scratch);
-      lifecycle_assess(rt, p, o, &prior, q->at, &res, q->lifecycle_causes, &w->scratch, &lc);
+      lifecycle_assess(rt, p, o, prior, q->at, &res, q->lifecycle_causes, &w->scratch, &lc);
+      row->open_alert_id = lc.open_alert_id;
       if (lc.failed) { /* the renewal rule failed: the state stays as stored */
         if (!error) error = lc.error;
         row->frozen = 1;
@@ -126,7 +135,6 @@ static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_
         row->bought = lc.bought;
         row->end = lc.end;
         row->alert = lc.alert;
-        row->open_alert_id = lc.open_alert_id;
         row->bought_by = arena_strdup(&c->mem, lc.bought_by);
         row->cause = lc.cause[0] ? arena_strdup(&c->mem, lc.cause) : "";
         if (lc.alert == LC_ALERT_RAISE) {
@@ -140,12 +148,45 @@ static int eval_org(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_
       }
     }
     row->error = arena_strdup(&c->mem, error);
-    row->unchanged = stored_unchanged(&prior, set, p, row->level, error);
-    if (error) (*errors)++;
+    row->unchanged = stored_unchanged(prior, set, p, row->level, error);
+    if (error && errors) (*errors)++;
   }
-  for (int r = first; r < c->nrows; r++) c->rows[r].next_change = next;
-  c->norgs++;
+  for (int r = first; r < l->n; r++) l->rows[r].next_change = next;
   return c->mem.oom ? -1 : 0;
+}
+
+/* Evaluates `o` by the set, and by the compare set if there is one, on the same facts and
+ * prior. */
+static int eval_org_all(chunk_out *c, worker_ctx *w, const facts_org *o, const eval_request *q,
+                        int64_t *errors) {
+  eval_prior_org prior = eval_prior_of(w->prior, o->oid);
+  const char *key = arena_strdup(&c->mem, o->key);
+  int64_t next = facts_next_change(o, q->at);
+  c->norgs++;
+  if (eval_org(c, &c->out, w->rt, w, o, &prior, key, next, q, errors)) return -1;
+  return w->rt2 ? eval_org(c, c->compare, w->rt2, w, o, &prior, key, next, q, NULL) : 0;
+}
+
+/* The metric rows a chunk must read: the set's window, or with a compare set the union of
+ * both (NULL: every row). */
+static const store_metric_window *chunk_window(const worker_ctx *w, int64_t at,
+                                               store_metric_window *window) {
+  policy_metric_window pw;
+  if (policy_runtime_metric_window(w->rt, at, &pw)) return NULL;
+  window->from = pw.from;
+  memcpy(window->any_month, pw.any_month, sizeof window->any_month);
+  if (!w->rt2) return window;
+  if (policy_runtime_metric_window(w->rt2, at, &pw)) return NULL;
+  if (pw.from < window->from) window->from = pw.from;
+  for (int i = 0; i < POLICY_ANY_MONTH_METRICS && pw.any_month[i]; i++) {
+    int k = 0;
+    while (k < STORE_ANY_MONTH_METRICS && window->any_month[k] &&
+           strcmp(window->any_month[k], pw.any_month[i]) != 0)
+      k++;
+    if (k == STORE_ANY_MONTH_METRICS) return NULL; /* more than the store's read can name */
+    if (!window->any_month[k]) window->any_month[k] = pw.any_month[i];
+  }
+  return window;
 }
 
 static void chunk_bounds(const eval_request *q, size_t k, int64_t *lo, int64_t *hi,
@@ -166,6 +207,10 @@ static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, in
                               int *code, char *err, size_t errsz) {
   *code = -1;
   chunk_out *c = calloc(1, sizeof *c);
+  if (c && w->rt2 && !(c->compare = calloc(1, sizeof *c->compare))) {
+    free(c);
+    c = NULL;
+  }
   if (!c) {
     snprintf(err, errsz, "out of memory");
     return NULL;
@@ -187,13 +232,8 @@ static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, in
   c->range = !q->by_list;
   size_t next = first; /* the list's next organisation, when a range is read for a list */
   /* Metric rows the set never reads (older than its longest window) are not loaded. */
-  policy_metric_window pw;
-  store_metric_window window, *win = NULL;
-  if (policy_runtime_metric_window(w->rt, q->at, &pw) == 0) {
-    window.from = pw.from;
-    memcpy(window.any_month, pw.any_month, sizeof window.any_month);
-    win = &window;
-  }
+  store_metric_window window;
+  const store_metric_window *win = chunk_window(w, q->at, &window);
   for (size_t l = 0; l < loads; l++) {
     if (q->by_list && !dense) lo = hi = q->oids[first + l];
     eval_prior_reset(w->prior);
@@ -211,7 +251,7 @@ static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, in
         while (next < first + count && q->oids[next] < o->oid) next++;
         if (next == first + count || q->oids[next] != o->oid) continue;
       }
-      if (eval_org(c, w, o, q, errors)) {
+      if (eval_org_all(c, w, o, q, errors)) {
         snprintf(err, errsz, "evaluating: out of memory");
         chunk_free(c);
         return NULL;
@@ -251,11 +291,14 @@ static int ctx_open(worker_ctx *w, const eval_request *q, store *s, char *err, s
     if (rc) return rc;
     if (q->busy_ms) store_busy_timeout(w->s, q->busy_ms);
   }
-  return policy_runtime_take(&w->rt, q->set, err, errsz);
+  int rc = policy_runtime_take(&w->rt, q->set, err, errsz);
+  if (!rc && q->compare) rc = policy_runtime_take(&w->rt2, q->compare, err, errsz);
+  return rc;
 }
 
 static void ctx_close(worker_ctx *w, const eval_request *q) {
   policy_runtime_give(w->rt);
+  if (w->rt2) policy_runtime_give(w->rt2);
   facts_batch_free(w->batch);
   eval_prior_free(w->prior);
   arena_free(&w->scratch);
@@ -320,9 +363,13 @@ static size_t chunk_count(const eval_request *req) {
 /* Hands one chunk to the caller; returns 0 or -1 with err. */
 static int deliver(const eval_request *req, chunk_out *c, eval_stats *stats, char *err,
                    size_t errsz) {
-  eval_chunk view = {c->rows, c->nrows, c->norgs, c->lo, c->hi, c->range};
+  eval_chunk view = {c->out.rows, c->out.n, NULL, 0, c->norgs, c->lo, c->hi, c->range};
+  if (c->compare) {
+    view.rows2 = c->compare->rows;
+    view.nrows2 = c->compare->n;
+  }
   stats->orgs += c->norgs;
-  stats->evaluations += c->nrows;
+  stats->evaluations += c->out.n;
   return req->on_chunk ? req->on_chunk(req->arg, &view, err, errsz) : 0;
 }
 

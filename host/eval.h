@@ -12,6 +12,10 @@
  * `inline_store`, evaluation runs on the calling thread itself on that connection (an
  * in-memory database, one organisation).
  *
+ * With a `compare` set, every organisation is evaluated by both sets on the same facts and
+ * the same prior, read once (`attain diff`, the daemon's reload impact): the compare
+ * set's rows come with the chunk, in eval_chunk.rows2, from a runtime of its own pool.
+ *
  * Evaluation is a pure function of (facts, policy set, at): nothing here reads a clock
  * except to measure durations for reports. */
 #ifndef ATTAIN_EVAL_H
@@ -43,7 +47,8 @@ typedef struct eval_row {
   int64_t bought, end;  /* the membership's purchase and exclusive end */
   const char *bought_by;
   int alert;            /* LC_ALERT_KEEP / RAISE / CLEAR */
-  int64_t open_alert_id;
+  int64_t open_alert_id; /* the alert open before this evaluation (also when the renewal
+                            rule failed; 0 when the policy failed as a whole) */
   const char *cause;    /* "" unless the state changed, an alert moves, or asked for */
   /* the renewal alert open after this evaluation, if any */
   const char *alert_cause; /* NULL: no open alert */
@@ -54,6 +59,8 @@ typedef struct eval_row {
 typedef struct eval_chunk {
   const eval_row *rows;
   int nrows;
+  const eval_row *rows2; /* with a compare set: its rows, the same organisations in order */
+  int nrows2;
   int norgs;
   int64_t lo, hi; /* with `range`: every organisation in [lo, hi] is in the chunk */
   int range;
@@ -63,6 +70,7 @@ typedef struct eval_request {
   const char *db;     /* each worker opens its own connection */
   store *inline_store; /* or: evaluate on the calling thread with this connection */
   policy_set *set;
+  policy_set *compare; /* optional: a second set evaluated on the same facts and prior */
   int64_t at;
   int64_t lo, hi;     /* organisation ids (internal), inclusive; ignored with by_list */
   int by_list;         /* evaluate the organisations of `oids` (possibly none), not lo..hi */
@@ -80,7 +88,7 @@ typedef struct eval_request {
 } eval_request;
 
 typedef struct eval_stats {
-  int64_t orgs, evaluations, errors;
+  int64_t orgs, evaluations, errors; /* evaluations and errors of `set` (not `compare`) */
   double seconds;
 } eval_stats;
 

@@ -46,7 +46,7 @@ struct http_api {
 struct http_call {
   http_exchange *x;
   int cmd;
-  char *org;
+  char *arg;
 };
 
 /* ---- plumbing ---- */
@@ -69,7 +69,7 @@ static void respond_error(http_exchange *x, int status, const char *message) {
 }
 
 static void respond_json(http_exchange *x, int status, json_t *j) {
-  char *body = json_dumps(j, JSON_COMPACT);
+  char *body = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(16)); /* as ctl */
   json_decref(j);
   if (!body) {
     respond_error(x, 500, "out of memory");
@@ -194,18 +194,19 @@ static void ready(http_api *a, http_exchange *x) {
 
 struct counts_render {
   jsonw *w;
-  const char *family;
+  const char *family, *label;
 };
 
 static int count_sample(void *arg, const char *competency, const char *state, int64_t n) {
   struct counts_render *r = arg;
-  const char *labels[] = {"competency", competency, "state", state};
+  const char *labels[] = {"competency", competency, r->label, state};
   prom_sample(r->w, r->family, labels, state ? 2 : 1, (double)n);
   return r->w->oom ? -1 : 0;
 }
 
-/* The whole-database totals, cached for HTTP_COUNTS_TTL_S (one query of `status` and one
- * of the open alerts: at 640,000 organisations, too slow to run on every scrape). */
+/* The whole-database totals, cached for HTTP_COUNTS_TTL_S (the state and level counts are
+ * a few rows; the open alerts are counted through their index, which at 640,000
+ * organisations may be thousands of entries: not on every scrape). */
 static void counts(http_api *a, jsonw *w) {
   pthread_mutex_lock(&a->counts_mu);
   int64_t now = mono_s();
@@ -215,11 +216,18 @@ static void counts(http_api *a, jsonw *w) {
     jsonw fresh;
     jsonw_init(&fresh);
     int rc = s ? STORE_OK : STORE_ERROR;
-    struct counts_render r = {&fresh, "attain_organisations"};
+    struct counts_render r = {&fresh, "attain_organisations", "state"};
     prom_family(&fresh, r.family, "gauge",
                 "Organisations by lifecycle state, per competency (as stored by the last "
                 "evaluation of each; refreshed at most every 30 s).");
     if (rc == STORE_OK) rc = store_state_counts(s, count_sample, &r, err, sizeof err);
+    r.family = "attain_organisations_at_level";
+    prom_family(&fresh, r.family, "gauge",
+                "Organisations at each level (silver, gold), per competency, as stored by the "
+                "last evaluation of each.");
+    r.label = "level";
+    if (rc == STORE_OK) rc = store_level_counts(s, count_sample, &r, err, sizeof err);
+    r.label = "state";
     r.family = "attain_alerts_open";
     prom_family(&fresh, r.family, "gauge", "Open renewal alerts, per competency.");
     if (rc == STORE_OK) rc = store_open_alert_counts(s, count_sample, &r, err, sizeof err);
@@ -353,9 +361,9 @@ static void org(http_api *a, http_exchange *x, const char *key) {
 
 /* ---- mutations ---- */
 
-static void post(http_api *a, http_exchange *x, int cmd, const char *org) {
+static void post(http_api *a, http_exchange *x, int cmd, const char *arg) {
   http_call *c = calloc(1, sizeof *c);
-  if (!c || (org && !(c->org = strdup(org)))) {
+  if (!c || (arg && !(c->arg = strdup(arg)))) {
     free(c);
     respond_error(x, 500, "out of memory");
     return;
@@ -367,12 +375,29 @@ static void post(http_api *a, http_exchange *x, int cmd, const char *org) {
 }
 
 int http_call_cmd(const http_call *c) { return c->cmd; }
-const char *http_call_org(const http_call *c) { return c->org; }
+const char *http_call_arg(const http_call *c) { return c->arg; }
 
 void http_call_answer(http_call *c, int status, json_t *reply) {
+  if (status == 503) http_add_header(c->x, "Retry-After", "5");
   respond_json(c->x, status, reply);
-  free(c->org);
+  free(c->arg);
   free(c);
+}
+
+/* POST /v1/reload, ?dry_run=1 (the impact against the serving set, no swap) or
+ * ?confirm=VERSION (swap in the set the reload guard holds). */
+static void reload(http_api *a, http_exchange *x) {
+  const char *dry = http_query(x, "dry_run"), *confirm = http_query(x, "confirm");
+  int is_dry = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+  if ((dry && !is_dry && strcmp(dry, "0") != 0 && strcmp(dry, "false") != 0) ||
+      (confirm && !*confirm)) {
+    respond_error(x, 400, "reload takes ?dry_run=1 or ?confirm=VERSION");
+  } else if (is_dry && confirm) {
+    respond_error(x, 400, "dry_run and confirm exclude each other");
+  } else {
+    post(a, x, is_dry ? HTTP_CALL_DRY_RUN : confirm ? HTTP_CALL_CONFIRM : HTTP_CALL_RELOAD,
+         confirm);
+  }
 }
 
 /* ---- routing ---- */
@@ -410,7 +435,7 @@ static void handle(void *arg, http_exchange *x) {
     if (method_ok(x, "GET") && allowed(a, x, 0)) status(a, x);
   } else if (strcmp(p, "/v1/reload") == 0) {
     http_set_route(x, "/v1/reload");
-    if (method_ok(x, "POST") && allowed(a, x, 1)) post(a, x, HTTP_CALL_RELOAD, NULL);
+    if (method_ok(x, "POST") && allowed(a, x, 1)) reload(a, x);
   } else if (strcmp(p, "/v1/sweep") == 0) {
     http_set_route(x, "/v1/sweep");
     if (method_ok(x, "POST") && allowed(a, x, 1)) post(a, x, HTTP_CALL_SWEEP, NULL);

@@ -20,7 +20,13 @@
 typedef struct http_api http_api;
 typedef struct http_call http_call;
 
-enum http_call_cmd { HTTP_CALL_RELOAD, HTTP_CALL_SWEEP, HTTP_CALL_EVAL };
+enum http_call_cmd {
+  HTTP_CALL_RELOAD,   /* POST /v1/reload */
+  HTTP_CALL_DRY_RUN,  /* POST /v1/reload?dry_run=1 */
+  HTTP_CALL_CONFIRM,  /* POST /v1/reload?confirm=VERSION */
+  HTTP_CALL_SWEEP,    /* POST /v1/sweep */
+  HTTP_CALL_EVAL      /* POST /v1/orgs/{id}/eval */
+};
 
 /* What the daemon offers its HTTP interface; every function may be called from any
  * thread. */
@@ -56,9 +62,10 @@ const char *http_api_address(const http_api *a);
  * answered. NULL is a no-op. */
 void http_api_stop(http_api *a);
 
-/* What a posted call asks; the organisation for HTTP_CALL_EVAL. */
+/* What a posted call asks; its argument: the organisation of HTTP_CALL_EVAL, the version
+ * of HTTP_CALL_CONFIRM (NULL otherwise). */
 int http_call_cmd(const http_call *c);
-const char *http_call_org(const http_call *c);
+const char *http_call_arg(const http_call *c);
 /* Answers the call with `status` and `reply` (a JSON object, stolen) and frees it. */
 void http_call_answer(http_call *c, int status, json_t *reply);
 

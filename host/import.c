@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import_read.h"
 #include "import_record.h"
 #include "store_write.h"
 
@@ -89,35 +90,35 @@ static void batch_fix_strings(batch *b) {
   }
 }
 
-/* Reads one line into a parsed record; returns 1 (record), 0 (blank line), or -1 with
- * b->why and b->failure set. */
-static int read_record(struct job *job, char **line, size_t *cap, long *lineno, parsed *out,
+/* Reads one line into a parsed record; returns 1 (record), 0 (blank line), -2 (the end
+ * of the input), or -1 with b->why and b->failure set. Every way the input can fail is a
+ * failure of the file: nothing read before it is stored. */
+static int read_record(struct job *job, import_reader *rd, long *lineno, parsed *out,
                        batch *b) {
-  ssize_t n = getline(line, cap, job->in);
-  if (n < 0) {
-    if (ferror(job->in)) {
-      snprintf(b->why, sizeof b->why, "%s:%ld: read error: %s", job->path, *lineno + 1,
-               strerror(errno));
-      b->failure = IMPORT_EINPUT;
-      return -1;
-    }
-    return -2; /* EOF */
-  }
-  (*lineno)++;
-  const char *l = *line;
-  if (n > MAX_LINE) {
-    snprintf(b->why, sizeof b->why, "%s:%ld: line longer than %d bytes", job->path, *lineno,
-             MAX_LINE);
-    b->failure = IMPORT_EDATA;
+  const char *l;
+  size_t n;
+  int got = import_reader_next(rd, &l, &n);
+  if (got == IMPORT_READ_EOF) return -2;
+  if (got == IMPORT_READ_EIO || got == IMPORT_READ_ENOMEM) {
+    snprintf(b->why, sizeof b->why, "%s:%ld: read error: %s", job->path, *lineno + 1,
+             got == IMPORT_READ_EIO ? strerror(rd->error) : "out of memory");
+    b->failure = IMPORT_EIO;
     return -1;
   }
-  if (memchr(l, '\0', (size_t)n)) {
+  (*lineno)++;
+  if (memchr(l, '\0', n)) { /* before the length: /dev/zero is binary, not one long line */
     snprintf(b->why, sizeof b->why, "%s:%ld: line holds a NUL byte (is this a binary file?)",
              job->path, *lineno);
     b->failure = IMPORT_EDATA;
     return -1;
   }
-  size_t len = (size_t)n;
+  if (got == IMPORT_READ_TOO_LONG) {
+    snprintf(b->why, sizeof b->why, "%s:%ld: line longer than %d bytes", job->path, *lineno,
+             MAX_LINE);
+    b->failure = IMPORT_EDATA;
+    return -1;
+  }
+  size_t len = n;
   if (*lineno == 1 && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 BOM */
     l += 3;
     len -= 3;
@@ -144,7 +145,7 @@ static int read_record(struct job *job, char **line, size_t *cap, long *lineno, 
   json_decref(obj);
   if (kept) {
     snprintf(b->why, sizeof b->why, "%s:%ld: out of memory", job->path, *lineno);
-    b->failure = IMPORT_EINPUT;
+    b->failure = IMPORT_EIO;
     return -1;
   }
   return 1;
@@ -152,9 +153,21 @@ static int read_record(struct job *job, char **line, size_t *cap, long *lineno, 
 
 static void *reader(void *arg) {
   struct job *job = arg;
-  char *line = NULL;
-  size_t cap = 0;
   long lineno = 0;
+  import_reader *rd = malloc(sizeof *rd);
+  if (!rd) {
+    pthread_mutex_lock(&job->mu);
+    batch *b = job->ring[job->produced % RING];
+    batch_release(b);
+    snprintf(b->why, sizeof b->why, "%s: read error: out of memory", job->path);
+    b->failure = IMPORT_EIO;
+    b->end = 1;
+    job->produced++;
+    pthread_cond_signal(&job->filled);
+    pthread_mutex_unlock(&job->mu);
+    return NULL;
+  }
+  import_reader_init(rd, job->in, MAX_LINE);
   for (int end = 0; !end;) {
     pthread_mutex_lock(&job->mu);
     while (!job->cancel && job->produced - job->consumed >= RING)
@@ -167,7 +180,7 @@ static void *reader(void *arg) {
     b->end = 0;
     b->failure = 0;
     while (b->n < BATCH) {
-      int r = read_record(job, &line, &cap, &lineno, &b->items[b->n], b);
+      int r = read_record(job, rd, &lineno, &b->items[b->n], b);
       if (r == 1) b->n++;
       if (r < 0) {
         b->end = end = 1;
@@ -181,7 +194,8 @@ static void *reader(void *arg) {
     pthread_cond_signal(&job->filled);
     pthread_mutex_unlock(&job->mu);
   }
-  free(line);
+  import_reader_free(rd);
+  free(rd);
   return NULL;
 }
 

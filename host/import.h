@@ -1,8 +1,9 @@
 /* import.h — `attain import`: JSON Lines facts into the store (DESIGN.md, "Import format").
  *
- * A file is streamed line by line (memory stays flat however large it is) inside one
- * transaction: a bad line rolls the whole file back and reports "FILE:LINE: reason";
- * files imported before it stay. Depends on store_write.h and jansson. */
+ * A file is streamed line by line inside one transaction; every read is bounded by the
+ * 1 MiB line limit (import_read.h), so memory stays flat however large the file or any
+ * line of it. A bad line or a failed read rolls the whole file back and reports
+ * "FILE:LINE: reason"; files imported before it stay. Depends on store_write.h and jansson. */
 #ifndef ATTAIN_IMPORT_H
 #define ATTAIN_IMPORT_H
 
@@ -15,8 +16,9 @@
 enum {
   IMPORT_OK = 0,
   IMPORT_EDATA = -1,  /* the file's content is bad: nothing of it was stored */
-  IMPORT_EINPUT = -2, /* the file cannot be read */
+  IMPORT_EINPUT = -2, /* the file cannot be opened */
   IMPORT_ESTORE = -3, /* the database failed */
+  IMPORT_EIO = -4,    /* reading failed part way (an I/O error, out of memory): nothing stored */
 };
 
 typedef struct import_stats {

@@ -3,8 +3,9 @@
  * Shapes read (stdlib/attain/competency.lua, host/facts_lua.c):
  *   result = { level = "silver"|"gold"|nil, paths = { path... } }
  *   path   = { id, level, met, error?, goals = { goal... } }
- *   goal   = { kind, label, have, need, met, error?, detail?, detail_error?, trace? }
+ *   goal   = { kind, label, have, need, met, error?, detail?, detail_error?, trace?, codes? }
  *   trace  = { "file:line: values"... } (a.trace)
+ *   codes of certified/assessed (explained): { "AZ-104", ... }
  *   detail of certified/assessed: { counted = {person...}, excluded = {person...},
  *            overrides = { {code, people, reason, by, until}... } }
  *   person = { user, msa, code, earned, counts_from, expires?, reason?, since?, ends?,
@@ -140,6 +141,21 @@ static int people(walk *w, int d, result_goal *g) {
   lua_pop(L, 1);
   g->detail = RESULT_DETAIL_PEOPLE;
   return 0;
+}
+
+/* The achievement codes of a people goal (its `codes` array of strings, if any). */
+static int codes(walk *w, int g, result_goal *out) {
+  lua_State *L = w->L;
+  int n = array_field(w, g, "codes");
+  int arr = lua_gettop(L);
+  out->codes = n > 0 ? arena_calloc(w->a, (size_t)n, sizeof *out->codes) : NULL;
+  for (int i = 1; i <= n && out->codes; i++) {
+    if (lua_rawgeti(L, arr, i) == LUA_TSTRING)
+      out->codes[out->ncodes++] = arena_strdup(w->a, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return n > 0 && !out->codes ? bad(w, "%s", "out of memory") : 0;
 }
 
 static int window(walk *w, int d, result_goal *g) {
@@ -306,7 +322,10 @@ static int goal(walk *w, int g, result_goal *out, int depth) {
   if (t == LUA_TTABLE) {
     switch (out->kind) {
     case RESULT_GOAL_CERTIFIED:
-    case RESULT_GOAL_ASSESSED: rc = people(w, d, out); break;
+    case RESULT_GOAL_ASSESSED:
+      rc = people(w, d, out);
+      if (!rc) rc = codes(w, g, out);
+      break;
     case RESULT_GOAL_REVENUE:
     case RESULT_GOAL_USAGE:
     case RESULT_GOAL_CUSTOMERS: rc = window(w, d, out); break;

@@ -113,6 +113,8 @@ typedef struct result_goal {
   int ncounted, nexcluded;
   result_credit *credits;
   int ncredits;
+  const char **codes; /* a people goal's achievement codes, in the policy's order */
+  int ncodes;
   const char *metric;
   int months;
   result_month *values; /* oldest first */

@@ -1,6 +1,7 @@
 /* store_counts.c — whole-database totals for metrics (see store_counts.h). The queries
  * run a few times a minute at most, so they are prepared per call rather than kept in
- * the store's statement table. */
+ * the store's statement table. States and levels come from the counts the store keeps as
+ * it writes (state_count, level_count); open alerts from the partial index of them. */
 #include "store_counts.h"
 
 #include <stdio.h>
@@ -32,9 +33,17 @@ static int each(store *s, const char *sql, int with_state, store_count_fn fn, vo
 }
 
 int store_state_counts(store *s, store_count_fn fn, void *arg, char *err, size_t errsz) {
+  /* state_count: kept by triggers on `status` (migration 7), a few rows */
   return each(s,
-              "SELECT competency, state, count(*) FROM status GROUP BY competency, state "
-              "ORDER BY competency, state",
+              "SELECT competency, state, sum(n) FROM state_count GROUP BY competency, state "
+              "HAVING sum(n) > 0 ORDER BY competency, state",
+              1, fn, arg, err, errsz);
+}
+
+int store_level_counts(store *s, store_count_fn fn, void *arg, char *err, size_t errsz) {
+  return each(s,
+              "SELECT competency, level, sum(n) FROM level_count GROUP BY competency, level "
+              "HAVING sum(n) > 0 ORDER BY competency, level",
               1, fn, arg, err, errsz);
 }
 

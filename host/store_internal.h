@@ -13,6 +13,84 @@
 struct store_metric_window; /* store_read.h */
 struct store_facts_sink;
 
+/* The lists of store_lists.c (docs/store.md, "Lists"): each page is driven by the index it
+ * names (INDEXED BY: the plan does not depend on statistics), in the order of its keyset
+ * cursor, and reads LIMIT + 1 rows to know whether more follow. */
+#define STORE_LIST_ORG_COLS "SELECT d.oid, o.key, o.name FROM "
+/* The level filter, for the competency of the status row `d` the query is driven by. */
+#define STORE_LIST_LEVEL_OF_D                                                                  \
+  "(:level IS NULL OR EXISTS (SELECT 1 FROM result r WHERE r.oid = d.oid "                     \
+  "AND r.competency = d.competency AND r.level = :level))"
+/* One state of a competency, for the competency filter alone (merged in oid order). */
+#define STORE_LIST_IN_STATE(state)                                                             \
+  STORE_LIST_ORG_COLS "status d INDEXED BY status_competency_state CROSS JOIN org o "          \
+  "ON o.oid = d.oid WHERE d.competency = :competency AND d.state = '" state "' "               \
+  "AND d.oid > :after"
+/* Every filter, checked per organisation a search finds. */
+#define STORE_LIST_FILTERS                                                                     \
+  "(:competency IS NULL OR :state IS NOT NULL OR :level IS NOT NULL OR EXISTS "                \
+  "(SELECT 1 FROM status s WHERE s.oid = d.oid AND s.competency = :competency "                \
+  "AND s.state <> 'none')) "                                                                   \
+  "AND (:state IS NULL OR EXISTS (SELECT 1 FROM status s WHERE s.oid = d.oid "                 \
+  "AND s.state = :state AND (:competency IS NULL OR s.competency = :competency) "              \
+  "AND (:level IS NULL OR EXISTS (SELECT 1 FROM result r WHERE r.oid = s.oid "                 \
+  "AND r.competency = s.competency AND r.level = :level)))) "                                  \
+  "AND (:level IS NULL OR :state IS NOT NULL OR EXISTS (SELECT 1 FROM result r "               \
+  "WHERE r.oid = d.oid AND r.level = :level "                                                  \
+  "AND (:competency IS NULL OR r.competency = :competency)))"
+#define STORE_LIST_ALERT_COLS                                                                  \
+  "SELECT a.id, a.oid, o.key, o.name, a.competency, a.kind, a.message, a.cause, "              \
+  "a.cleared_cause, a.raised, a.cleared FROM "
+
+#define STORE_LIST_STATEMENTS(X)                                                               \
+  X(LIST_ORGS, "SELECT oid, key, name FROM org WHERE oid > :after ORDER BY oid LIMIT :limit")   \
+  /* FTS5 hands its matches in rowid (oid) order and seeks to rowid > :after itself. */      \
+  X(LIST_ORGS_SEARCH, "SELECT d.oid, d.key, d.name FROM org_search f CROSS JOIN org d "         \
+                      "ON d.oid = f.rowid "                                                     \
+                      "WHERE f.org_search MATCH :match AND f.rowid > :after AND "               \
+                      STORE_LIST_FILTERS " ORDER BY f.rowid LIMIT :limit")                     \
+  X(LIST_ORGS_IN, STORE_LIST_IN_STATE("qualified") " UNION ALL " STORE_LIST_IN_STATE("active")  \
+                  " UNION ALL " STORE_LIST_IN_STATE("at_risk") " UNION ALL "                    \
+                  STORE_LIST_IN_STATE("expired") " ORDER BY 1 LIMIT :limit")                   \
+  X(LIST_ORGS_STATE_IN, STORE_LIST_ORG_COLS "status d INDEXED BY status_competency_state "      \
+                        "CROSS JOIN org o ON o.oid = d.oid WHERE d.competency = :competency "   \
+                        "AND d.state = :state AND d.oid > :after AND " STORE_LIST_LEVEL_OF_D    \
+                        " ORDER BY d.oid LIMIT :limit")                                         \
+  X(LIST_ORGS_LEVEL_IN, STORE_LIST_ORG_COLS "result d INDEXED BY result_competency_level "      \
+                        "CROSS JOIN org o ON o.oid = d.oid WHERE d.competency = :competency "   \
+                        "AND d.level = :level AND d.oid > :after ORDER BY d.oid LIMIT :limit")  \
+  X(LIST_ORG, "SELECT oid, key, name FROM org WHERE oid = :oid")                              \
+  /* Counts kept by triggers (migration 7). */                                                \
+  X(LIST_COUNT_ORGS, "SELECT value FROM meta WHERE key = 'orgs'")                               \
+  X(LIST_COUNT_STATES, "SELECT state, n FROM state_count")                                      \
+  X(LIST_COUNT_STATES_IN, "SELECT state, n FROM state_count WHERE competency = :competency")    \
+  X(LIST_COUNT_LEVELS, "SELECT level, n FROM level_count")                                      \
+  X(LIST_COUNT_LEVELS_IN, "SELECT level, n FROM level_count WHERE competency = :competency")    \
+  /* The competencies with some organisation in a state, or at a level. */                    \
+  X(LIST_STATE_COMPETENCIES, "SELECT competency FROM state_count WHERE state = :state AND n > 0") \
+  X(LIST_LEVEL_COMPETENCIES, "SELECT competency FROM level_count WHERE level = :level AND n > 0") \
+  /* Across competencies: the (time, id) of the organisation's rows (a covering read of its \
+   * index prefix), sorted by the reader, then each row of the page by id. */                  \
+  X(LIST_HISTORY_KEYS, "SELECT at, id FROM status_history INDEXED BY status_history_org "       \
+                       "WHERE oid = :oid")                                                      \
+  X(LIST_HISTORY_ROW, "SELECT id, at, competency, state, cause FROM status_history "            \
+                      "WHERE id = :id")                                                         \
+  X(LIST_HISTORY_IN, "SELECT id, at, competency, state, cause FROM status_history "             \
+                     "INDEXED BY status_history_org WHERE oid = :oid AND competency = :competency " \
+                     "AND (at, id) > (:at, :id) ORDER BY at, id LIMIT :limit")                  \
+  X(LIST_ALERTS, STORE_LIST_ALERT_COLS "alert a CROSS JOIN org o ON o.oid = a.oid "             \
+                 "WHERE a.id < :before AND (:competency IS NULL OR a.competency = :competency) " \
+                 "ORDER BY a.id DESC LIMIT :limit")                                             \
+  X(LIST_ALERTS_OPEN, STORE_LIST_ALERT_COLS "alert a INDEXED BY alert_open_id CROSS JOIN org o " \
+                      "ON o.oid = a.oid WHERE a.cleared IS NULL AND a.id < :before "            \
+                      "AND (:competency IS NULL OR a.competency = :competency) "                \
+                      "ORDER BY a.id DESC LIMIT :limit")                                        \
+  X(LIST_ORG_ALERTS, STORE_LIST_ALERT_COLS "alert a INDEXED BY alert_org_id CROSS JOIN org o "  \
+                     "ON o.oid = a.oid WHERE a.oid = :oid AND a.id < :before "                  \
+                     "AND (:open = 0 OR a.cleared IS NULL) "                                    \
+                     "AND (:competency IS NULL OR a.competency = :competency) "                 \
+                     "ORDER BY a.id DESC LIMIT :limit")
+
 #define STORE_STATEMENTS(X)                                                                   \
   X(DATA_REV_GET, "SELECT value FROM meta WHERE key = 'data_rev'")                            \
   X(DATA_REV_SET, "UPDATE meta SET value = :rev WHERE key = 'data_rev'")                      \
@@ -144,7 +222,8 @@ struct store_facts_sink;
   X(RANGE_MEMBERSHIPS, "SELECT oid, competency, bought, level, bought_by FROM membership "     \
                        "WHERE oid BETWEEN :lo AND :hi ORDER BY oid, competency, bought")        \
   X(VOCAB_METRICS, "SELECT DISTINCT name FROM metric ORDER BY name")                            \
-  X(VOCAB_CODES, "SELECT code FROM achievement UNION SELECT code FROM override ORDER BY 1")
+  X(VOCAB_CODES, "SELECT code FROM achievement UNION SELECT code FROM override ORDER BY 1")     \
+  STORE_LIST_STATEMENTS(X)
 
 enum store_stmt_id {
 #define X(id, sql) STMT_##id,

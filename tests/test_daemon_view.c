@@ -21,7 +21,7 @@ static void done(daemon_view *v) {
 
 static void unavailable_until_a_good_set_loads(void) {
   daemon_view v;
-  daemon_view_init(&v, 1000, 60000);
+  daemon_view_init(&v, 1000, 60000, -1);
   char why[512];
   CHECK(health(&v, 1001, why, sizeof why) == HEALTH_UNAVAILABLE);
   CHECK_STR(why, "no policy set loaded yet");
@@ -38,7 +38,7 @@ static void unavailable_until_a_good_set_loads(void) {
 
 static void degraded_states(void) {
   daemon_view v;
-  daemon_view_init(&v, 1000, 60000);
+  daemon_view_init(&v, 1000, 60000, -1);
   v.serving = &serving;
   char why[512];
   v.last_reload.have = 1;
@@ -68,7 +68,7 @@ static void degraded_states(void) {
 
 static void status_and_metrics_agree(void) {
   daemon_view v;
-  daemon_view_init(&v, 1000, 60000);
+  daemon_view_init(&v, 1000, 60000, -1);
   v.serving = &serving;
   v.last_reload.have = 1;
   snprintf(v.last_reload.error, sizeof v.last_reload.error, "bad");

@@ -687,6 +687,7 @@ local function explain_node(n, vals, errs, plan, org, traces)
     local have, err = have_of(n, vals, errs)
     r.have, r.error = have or 0, err
     if m.op == "people" then
+      r.codes = m.codes
       r.detail = org:people_detail(m.codes, m.kind, m.competency)
     elseif m.op == "sum" or m.op == "avg" then
       r.detail = { metric = m.metric, months = m.months, values = monthly(org, m.metric, m.months) }
@@ -707,7 +708,7 @@ local function explain_node(n, vals, errs, plan, org, traces)
 end
 
 --- Like `evaluate`, and each goal also has `detail`: for people goals the
---- `org:people_detail` table; for revenue/usage/customers goals
+--- `org:people_detail` table (and `codes`, the goal's achievement codes); for revenue/usage/customers goals
 --- `{ metric, months, values = { {period = "YYYY-MM", value}... } }` (oldest first);
 --- for seats `{ metric, latest = number|nil, values = {} }`; for combinators the
 --- sub-goal results; for custom goals what their `detail` function returns (or nil;

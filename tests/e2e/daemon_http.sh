@@ -103,6 +103,11 @@ expect_eq "... with a wrong token too" "$(code -X POST -H 'Authorization: Bearer
 auth=(-H "Authorization: Bearer $(cat token)")
 out=$(curl -s -X POST "${auth[@]}" "$url/v1/reload")
 expect_contains "with the token, POST /v1/reload reloads" "$out" '"ok":true'
+expect_contains "POST /v1/reload?dry_run=1 previews without a swap" \
+  "$(curl -s -X POST "${auth[@]}" "$url/v1/reload?dry_run=1")" '"ok":true,"dry_run":true'
+expect_eq "... a bad dry_run value is 400" "$(code -X POST "${auth[@]}" "$url/v1/reload?dry_run=maybe")" 400
+expect_eq "POST /v1/reload?confirm=V with nothing held is 409" \
+  "$(code -X POST "${auth[@]}" "$url/v1/reload?confirm=0123456789abcdef")" 409
 expect_eq "POST /v1/sweep queues a full sweep (202)" "$(code -X POST "${auth[@]}" "$url/v1/sweep")" 202
 wait_for serve.log 'event=sweep kind=full' || true
 expect_contains "... which runs" "$(cat serve.log)" 'event=sweep kind=full'
@@ -160,7 +165,8 @@ expect_eq "... mutations stay refused without --http-token-file" "$(code -X POST
 port=${url##*:}
 
 # ---- refusals at start ----
-"${A[@]}" serve --http 127.0.0.1:"$port" --socket other.sock 2> inuse.log && rc=0 || rc=$?
+"$ATTAIN" --db other.db init >/dev/null
+"$ATTAIN" --db other.db --policies pol serve --http 127.0.0.1:"$port" 2> inuse.log && rc=0 || rc=$?
 expect_eq "a port in use: serve exits 1" "$rc" 1
 expect_contains "... naming the address" "$(cat inuse.log)" "cannot listen on 127.0.0.1:$port"
 kill -TERM "$pid"

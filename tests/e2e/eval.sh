@@ -91,7 +91,10 @@ expect_eq "... and not the one between them" "$(echo "$out" | grep -c '"org":"fa
 out=$("$ATTAIN" --db a.db --policies "$P" status contoso --at 2026-11-25)
 expect_contains "status shows the level" "$out" "Cloud Platform (cloud-platform): silver"
 expect_contains "status shows have/need with a bar" "$out" "[##########] 2/2  2 certified people (AZ-104, AZ-204, AZ-305)"
-expect_contains "status explains who does not count and why" "$out" "c-cid AZ-305 (MSA c-cid@msa.example): left the organisation (since 2026-10-01)"
+expect_contains "status explains who does not count and why" "$out" "    c-cid: AZ-305 does not count: left the organisation (since 2026-10-01)"
+out=$(COLUMNS=200 "$ATTAIN" --db a.db --policies "$P" status contoso --at 2026-11-25 --verbose)
+expect_contains "status --verbose explains it under every goal, with the MSA" "$out" \
+  "        does not count: c-cid AZ-305 (MSA c-cid@msa.example): left the organisation (since 2026-10-01)"
 set +e
 "$ATTAIN" --db a.db --policies "$P" status nobody >/dev/null 2>&1; rc=$?
 set -e

@@ -124,7 +124,7 @@ rec '{"type":"user","id":"r15-c2","org":"r15","left":"2025-06-01"}'
 rec '{"type":"override","org":"r15","competency":"cloud-platform","code":"AZ-305","people":1,"reason":"exam taken under an old MSA","by":"ops@example.com","until":"2026-07-01"}'
 expect_eq "R15: with the override the level is met" "$(level r15 2026-06-30)" '"silver"'
 expect_eq "R15: after 'until' it no longer counts" "$(level r15 2026-07-01)" null
-expect_contains "R15: status shows who credited it and why" "$(a status r15 --at 2026-06-30)" \
+expect_contains "R15: status shows who credited it and why" "$(COLUMNS=200 a status r15 --at 2026-06-30)" \
   "override: AZ-305 x1 by ops@example.com until 2026-07-01 (exam taken under an old MSA)"
 expect_eq "R15: an override for another competency does not count" \
   "$(rec '{"type":"override","org":"r15","competency":"security","code":"AZ-104","people":5,"reason":"r","by":"b","until":"2027-01-01"}'; level r15 2026-07-02)" null

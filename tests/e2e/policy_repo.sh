@@ -158,7 +158,7 @@ expect_eq "--fail-under 100 fails an incomplete suite" "$rc" 1
 
 # Plain busted with the installed modules (not for a sanitizer build: lua5.4 would load an
 # instrumented module), and luacheck with the installed standard.
-if ! ldd "$attain" | grep -q libasan; then
+if [[ $(ldd "$attain") != *libasan* ]]; then
   out=$(LUA_PATH="$prefix/share/lua/5.4/?.lua;$prefix/share/lua/5.4/?/init.lua;;" \
         LUA_CPATH="$prefix/lib/lua/5.4/?.so;;" busted --lua=lua5.4 -o plainTerminal spec/cloud-platform_spec.lua 2>&1)
   expect_contains "plain busted runs a spec against the installed modules" "$out" "1 success / 0 failures"

@@ -53,7 +53,9 @@ expect_contains "the alert says he will leave" "$st" \
   '"cause":"by the end of the membership (2026-12-31): user kn-ben will leave on 2026-05-15; AZ-204 held by kn-ben will no longer count"'
 expect_contains "before it was announced, nothing is projected" \
   "$(a status kn --at 2026-02-19 --json | cp_line)" '"state":"active"'
-expect_contains "status shows when a counting holding will end" "$(a status kn --at 2026-03-01)" \
+expect_contains "status shows when a counting holding will end" "$(COLUMNS=200 a status kn --at 2026-03-01)" \
+  "kn-ben: AZ-204 counts since 2025-03-02, will leave the organisation on 2026-05-15"
+expect_contains "... and so does status --verbose, under the goal" "$(COLUMNS=200 a status kn --at 2026-03-01 --verbose)" \
   "counts: kn-ben AZ-204 (MSA kn-ben@x, counts since 2025-03-02; until 2026-05-15: will leave the organisation)"
 
 echo "# The year, evaluated (and stored) month by month"

@@ -125,6 +125,7 @@ describe("attain.competency", function()
       local g = a.explain(cloud(), org).paths[1].goals[1]
       assert.are.equal(2, g.have)
       assert.is_true(g.met)
+      assert.are.same(AZ, g.codes)
       assert.are.same({
         counted = { { user = "u1", msa = "ana@example.com", code = "AZ-104",
                       earned = fake.t("2025-01-01"), counts_from = fake.t("2025-01-02") } },
