@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "isotime.h"
 #include "jsonw.h"
+#include "lists_json.h"
 #include "store.h"
 #include "store_lists.h"
 #include "term.h"
@@ -19,8 +20,7 @@ enum { OPT_OPEN, OPT_ORG, OPT_COMPETENCY, OPT_LIMIT, OPT_BEFORE, OPT_JSON };
 typedef struct alerts_out {
   term t;
   term_line l;
-  jsonw w;
-  int json, n;
+  int n;
   int64_t last; /* the id of the last alert shown */
 } alerts_out;
 
@@ -40,32 +40,6 @@ static int on_alert(void *arg, const store_alert_list_row *r) {
   if (r->cleared != STORE_NO_TIME) isotime_format(r->cleared, cleared);
   o->n++;
   o->last = r->id;
-  if (o->json) {
-    jsonw *w = &o->w;
-    jsonw_obj_begin(w);
-    jsonw_key(w, "id");
-    jsonw_int(w, r->id);
-    jsonw_key(w, "org");
-    jsonw_str(w, r->org);
-    jsonw_key(w, "name");
-    r->org_name ? jsonw_str(w, r->org_name) : jsonw_null(w);
-    jsonw_key(w, "competency");
-    jsonw_str(w, r->competency);
-    jsonw_key(w, "kind");
-    jsonw_str(w, r->kind);
-    jsonw_key(w, "message");
-    jsonw_str(w, r->message);
-    jsonw_key(w, "cause");
-    r->cause ? jsonw_str(w, r->cause) : jsonw_null(w);
-    jsonw_key(w, "raised");
-    jsonw_str(w, raised);
-    jsonw_key(w, "cleared");
-    r->cleared != STORE_NO_TIME ? jsonw_str(w, cleared) : jsonw_null(w);
-    jsonw_key(w, "cleared_cause");
-    r->cleared_cause ? jsonw_str(w, r->cleared_cause) : jsonw_null(w);
-    jsonw_obj_end(w);
-    return 0;
-  }
   const term *t = &o->t;
   term_line *l = &o->l;
   term_line_printf(l, "  #%lld  %s", (long long)r->id, r->org);
@@ -110,14 +84,21 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     fprintf(ctx->err, "attain alerts: %s\n", err);
     return CLI_EXIT_PROBLEMS;
   }
-  alerts_out o = {.json = args->value[OPT_JSON] != NULL};
+  if (args->value[OPT_JSON]) {
+    jsonw w;
+    jsonw_init(&w);
+    rc = lists_json_alerts(s, &f, limit, before, &w, err, sizeof err);
+    if (rc)
+      fprintf(ctx->err, "attain alerts: %s\n", err);
+    else
+      fprintf(ctx->out, "%s\n", w.buf);
+    jsonw_free(&w);
+    store_close(s);
+    return rc ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+  }
+  alerts_out o = {0};
   term_init(&o.t, ctx->out);
-  jsonw_init(&o.w);
-  if (o.json) {
-    jsonw_obj_begin(&o.w);
-    jsonw_key(&o.w, "alerts");
-    jsonw_arr_begin(&o.w);
-  } else {
+  {
     term_line_printf(&o.l, "%s%s%s, newest first", term_on(&o.t, TERM_BOLD),
                      f.open_only ? "Open alerts" : "Alerts", term_off(&o.t));
     if (org) term_line_printf(&o.l, ", of %s", org);
@@ -128,18 +109,11 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   rc = store_alerts_page(s, &f, &page, on_alert, &o, err, sizeof err);
   if (rc) {
     fprintf(ctx->err, "attain alerts: %s\n", err);
-  } else if (o.json) {
-    jsonw_arr_end(&o.w);
-    jsonw_key(&o.w, "next");
-    page.more ? jsonw_int(&o.w, o.last) : jsonw_null(&o.w);
-    jsonw_obj_end(&o.w);
-    fprintf(ctx->out, "%s\n", o.w.buf);
   } else if (!o.n) {
     fprintf(ctx->out, "  (none)\n");
   } else if (page.more) {
     fprintf(ctx->out, "\n%d shown; more: --before %lld\n", o.n, (long long)o.last);
   }
-  jsonw_free(&o.w);
   term_line_free(&o.l);
   store_close(s);
   return rc ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "isotime.h"
 #include "jsonw.h"
+#include "lists_json.h"
 #include "store.h"
 #include "store_lists.h"
 #include "term.h"
@@ -19,8 +20,7 @@ enum { OPT_COMPETENCY, OPT_JSON };
 typedef struct history_out {
   term t;
   term_line l;
-  jsonw w;
-  int json, n;
+  int n;
 } history_out;
 
 static int state_style(const char *state) {
@@ -35,19 +35,6 @@ static int on_row(void *arg, const store_history_row *r) {
   char at[ISOTIME_BUFSZ];
   isotime_format(r->at, at);
   o->n++;
-  if (o->json) {
-    jsonw_obj_begin(&o->w);
-    jsonw_key(&o->w, "at");
-    jsonw_str(&o->w, at);
-    jsonw_key(&o->w, "competency");
-    jsonw_str(&o->w, r->competency);
-    jsonw_key(&o->w, "state");
-    jsonw_str(&o->w, r->state);
-    jsonw_key(&o->w, "cause");
-    r->cause ? jsonw_str(&o->w, r->cause) : jsonw_null(&o->w);
-    jsonw_obj_end(&o->w);
-    return 0;
-  }
   term_line_printf(&o->l, "  %s  %s  %s%s%s", at, r->competency,
                    term_on(&o->t, state_style(r->state)), r->state, term_off(&o->t));
   term_line_flush(&o->l, &o->t, 4);
@@ -70,18 +57,21 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     fprintf(ctx->err, "attain history: %s\n", err);
     return CLI_EXIT_PROBLEMS;
   }
-  history_out o = {.json = args->value[OPT_JSON] != NULL};
+  if (args->value[OPT_JSON]) {
+    jsonw w;
+    jsonw_init(&w);
+    rc = lists_json_history(s, key, competency, &w, err, sizeof err);
+    if (rc)
+      fprintf(ctx->err, "attain history: %s\n", err);
+    else
+      fprintf(ctx->out, "%s\n", w.buf);
+    jsonw_free(&w);
+    store_close(s);
+    return rc ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+  }
+  history_out o = {0};
   term_init(&o.t, ctx->out);
-  jsonw_init(&o.w);
-  if (o.json) {
-    jsonw_obj_begin(&o.w);
-    jsonw_key(&o.w, "org");
-    jsonw_str(&o.w, key);
-    jsonw_key(&o.w, "name");
-    *name ? jsonw_str(&o.w, name) : jsonw_null(&o.w);
-    jsonw_key(&o.w, "history");
-    jsonw_arr_begin(&o.w);
-  } else {
+  {
     if (*name)
       term_line_printf(&o.l, "%s%s%s (%s): lifecycle history", term_on(&o.t, TERM_BOLD), name,
                        term_off(&o.t), key);
@@ -99,14 +89,9 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   } while (!rc && page.more);
   if (rc) {
     fprintf(ctx->err, "attain history: %s\n", err);
-  } else if (o.json) {
-    jsonw_arr_end(&o.w);
-    jsonw_obj_end(&o.w);
-    fprintf(ctx->out, "%s\n", o.w.buf);
   } else if (!o.n) {
     fprintf(ctx->out, "  (no transition recorded)\n");
   }
-  jsonw_free(&o.w);
   term_line_free(&o.l);
   store_close(s);
   return rc ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;

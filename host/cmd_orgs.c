@@ -3,7 +3,8 @@
  * are in each state; for each, where it stands in each competency as last evaluated.
  * Reads what `attain eval` and the daemon stored (store_lists.h); evaluates nothing.
  *
- * An edge: text fitted to the terminal (term.h), or one JSON object (docs/cli.md). */
+ * An edge: text fitted to the terminal (term.h), or one JSON object (lists_json.h,
+ * docs/cli.md). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "commands.h"
 #include "isotime.h"
 #include "jsonw.h"
+#include "lists_json.h"
 #include "store.h"
 #include "store_lists.h"
 #include "term.h"
@@ -53,7 +55,6 @@ static int after_oid(void *arg, const store_org_row *r) {
 typedef struct standing_out {
   const term *t;
   term_line *l;
-  jsonw *w;
   const char *only; /* --competency */
   int n;
 } standing_out;
@@ -68,22 +69,7 @@ static int state_style(const char *state) {
 static int on_standing(void *arg, const store_standing_row *r) {
   standing_out *o = arg;
   if (o->only && strcmp(o->only, r->competency) != 0) return 0;
-  if (o->w) {
-    jsonw_obj_begin(o->w);
-    jsonw_key(o->w, "competency");
-    jsonw_str(o->w, r->competency);
-    jsonw_key(o->w, "level");
-    r->level ? jsonw_str(o->w, r->level) : jsonw_null(o->w);
-    jsonw_key(o->w, "state");
-    jsonw_str(o->w, r->state ? r->state : "none");
-    jsonw_key(o->w, "since");
-    jsonw_time(o->w, r->since);
-    if (r->error) {
-      jsonw_key(o->w, "error");
-      jsonw_str(o->w, r->error);
-    }
-    jsonw_obj_end(o->w);
-  } else {
+  {
     term_line_printf(o->l, "%s%s" TERM_GLUE "%s", o->n ? "; " : "", r->competency,
                      r->level   ? r->level
                      : r->error ? "error"
@@ -120,28 +106,6 @@ static void print_counts(const term *t, term_line *l, const char *competency,
   term_line_flush(l, t, 2);
 }
 
-static void json_counts(jsonw *w, const char *competency, const store_org_counts *c) {
-  jsonw_key(w, "counts");
-  jsonw_obj_begin(w);
-  jsonw_key(w, "competency");
-  competency ? jsonw_str(w, competency) : jsonw_null(w);
-  jsonw_key(w, "orgs");
-  jsonw_int(w, c->orgs);
-  jsonw_key(w, "qualified");
-  jsonw_int(w, c->qualified);
-  jsonw_key(w, "active");
-  jsonw_int(w, c->active);
-  jsonw_key(w, "at_risk");
-  jsonw_int(w, c->at_risk);
-  jsonw_key(w, "expired");
-  jsonw_int(w, c->expired);
-  jsonw_key(w, "silver");
-  jsonw_int(w, c->silver);
-  jsonw_key(w, "gold");
-  jsonw_int(w, c->gold);
-  jsonw_obj_end(w);
-}
-
 static int run(attain_ctx *ctx, const cli_args *args) {
   const char *level = args->value[OPT_LEVEL], *state = args->value[OPT_STATE];
   if (level && strcmp(level, "silver") != 0 && strcmp(level, "gold") != 0)
@@ -166,6 +130,18 @@ static int run(attain_ctx *ctx, const cli_args *args) {
     fprintf(ctx->err, "attain orgs: %s\n", err);
     return CLI_EXIT_PROBLEMS;
   }
+  if (json) {
+    jsonw w;
+    jsonw_init(&w);
+    rc = lists_json_orgs(s, &f, limit, args->value[OPT_AFTER], &w, err, sizeof err);
+    if (rc)
+      fprintf(ctx->err, "attain orgs: %s%s\n", rc == STORE_ENOTFOUND ? "--after: " : "", err);
+    else
+      fprintf(ctx->out, "%s\n", w.buf);
+    jsonw_free(&w);
+    store_close(s);
+    return rc == STORE_ENOTFOUND ? CLI_EXIT_DATA : rc ? CLI_EXIT_PROBLEMS : CLI_EXIT_OK;
+  }
   store_page page = {.limit = limit};
   if (args->value[OPT_AFTER]) {
     rc = store_org_get(s, args->value[OPT_AFTER], after_oid, &page.after.k1, err, sizeof err);
@@ -186,16 +162,7 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   term t;
   term_init(&t, ctx->out);
   term_line l = {0};
-  jsonw w;
-  jsonw_init(&w);
-  if (json) {
-    jsonw_obj_begin(&w);
-    json_counts(&w, f.competency, &counts);
-    jsonw_key(&w, "orgs");
-    jsonw_arr_begin(&w);
-  } else {
-    print_counts(&t, &l, f.competency, &counts);
-  }
+  print_counts(&t, &l, f.competency, &counts);
   int keyw = 2, namew = 4;
   for (int i = 0; i < p.n; i++) {
     int k = term_columns(p.items[i].key), n = p.items[i].name ? term_columns(p.items[i].name) : 0;
@@ -204,49 +171,31 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   }
   if (keyw > t.width / 4) keyw = t.width / 4;
   if (namew > t.width / 3) namew = t.width / 3;
-  if (!json && p.n)
+  if (p.n)
     fprintf(t.out, "\n%s  %-*s  %-*s  %s%s\n", term_on(&t, TERM_DIM), keyw, "id", namew, "name",
             "competency level state", term_off(&t));
   for (int i = 0; i < p.n && !rc; i++) {
     const org_item *it = &p.items[i];
-    standing_out o = {&t, &l, json ? &w : NULL, f.competency, 0};
-    if (json) {
-      jsonw_obj_begin(&w);
-      jsonw_key(&w, "id");
-      jsonw_str(&w, it->key);
-      jsonw_key(&w, "name");
-      it->name ? jsonw_str(&w, it->name) : jsonw_null(&w);
-      jsonw_key(&w, "competencies");
-      jsonw_arr_begin(&w);
-    } else {
+    standing_out o = {&t, &l, f.competency, 0};
+    {
       int kp = keyw - term_columns(it->key), np = namew - (it->name ? term_columns(it->name) : 0);
       term_line_printf(&l, "  %s%*s  %s%*s  ", it->key, kp > 0 ? kp : 0, "",
                        it->name ? it->name : "", np > 0 ? np : 0, "");
     }
     rc = store_org_standing(s, it->oid, on_standing, &o, err, sizeof err);
-    if (json) {
-      jsonw_arr_end(&w);
-      jsonw_obj_end(&w);
-    } else {
+    {
       if (!o.n) term_line_printf(&l, "%s-%s", term_on(&t, TERM_DIM), term_off(&t));
       term_line_flush(&l, &t, 2 + keyw + 2 + namew + 2);
     }
   }
   if (rc) {
     fprintf(ctx->err, "attain orgs: %s\n", err);
-  } else if (json) {
-    jsonw_arr_end(&w);
-    jsonw_key(&w, "next");
-    page.more ? jsonw_str(&w, p.items[p.n - 1].key) : jsonw_null(&w);
-    jsonw_obj_end(&w);
-    fprintf(ctx->out, "%s\n", w.buf);
   } else if (page.more) {
     fprintf(t.out, "\n%d shown; more: --after %s\n", p.n, p.items[p.n - 1].key);
   } else {
     fprintf(t.out, "\n%d shown.\n", p.n);
   }
   term_line_free(&l);
-  jsonw_free(&w);
 done:
   for (int i = 0; i < p.n; i++) {
     free(p.items[i].key);

@@ -16,9 +16,11 @@
 #include "http.h"
 #include "isotime.h"
 #include "jsonw.h"
+#include "lists_json.h"
 #include "prom.h"
 #include "store.h"
 #include "store_counts.h"
+#include "store_lists.h"
 #include "store_read.h"
 
 /* The loop publishes its view every second; this long without one means it is stuck. */
@@ -359,6 +361,129 @@ static void org(http_api *a, http_exchange *x, const char *key) {
   http_respond_json(x, 200, &w);
 }
 
+/* ---- lists (what `attain orgs|history|alerts --json` print) ---- */
+
+/* ?name= as a whole number in [1, max], or `dflt` when absent; -1 (answered 400) if bad. */
+static long count_param(http_exchange *x, const char *name, long max, long dflt) {
+  const char *v = http_query(x, name);
+  if (!v) return dflt;
+  char *end;
+  long n = strtol(v, &end, 10);
+  if (!*v || *end || n < 1 || n > max) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "?%s= must be a whole number from 1 to %ld", name, max);
+    respond_error(x, 400, msg);
+    return -1;
+  }
+  return n;
+}
+
+static int one_of(const char *v, const char *const *allowed) {
+  for (; *allowed; allowed++)
+    if (strcmp(v, *allowed) == 0) return 1;
+  return 0;
+}
+
+/* Runs a list writer on a connection of the pool and answers its document. */
+static void list_answer(http_api *a, http_exchange *x,
+                        int (*write)(store *s, void *arg, jsonw *w, char *err, size_t errsz),
+                        void *arg) {
+  char err[1024];
+  store *s = conn_take(a, err, sizeof err);
+  if (!s) {
+    respond_error(x, 503, err);
+    return;
+  }
+  jsonw w;
+  jsonw_init(&w);
+  int rc = write(s, arg, &w, err, sizeof err);
+  conn_give(a, s);
+  if (rc) {
+    jsonw_free(&w);
+    respond_error(x, rc == STORE_ENOTFOUND ? 404 : rc == STORE_EBUSY ? 503 : 500, err);
+    return;
+  }
+  jsonw_raw(&w, "\n", 1);
+  http_respond_json(x, 200, &w);
+}
+
+typedef struct orgs_q {
+  store_org_filter f;
+  long limit;
+  const char *after;
+} orgs_q;
+
+static int write_orgs(store *s, void *arg, jsonw *w, char *err, size_t errsz) {
+  orgs_q *q = arg;
+  return lists_json_orgs(s, &q->f, (int)q->limit, q->after, w, err, errsz);
+}
+
+/* GET /v1/orgs?search=&competency=&level=&state=&limit=&after= */
+static void orgs_list(http_api *a, http_exchange *x) {
+  static const char *const levels[] = {"silver", "gold", NULL};
+  static const char *const states[] = {"qualified", "active", "at_risk", "expired", NULL};
+  orgs_q q = {.f = {.search = http_query(x, "search"),
+                    .competency = http_query(x, "competency"),
+                    .level = http_query(x, "level"),
+                    .state = http_query(x, "state")},
+              .after = http_query(x, "after")};
+  if (q.f.level && !one_of(q.f.level, levels)) {
+    respond_error(x, 400, "?level= must be silver or gold");
+    return;
+  }
+  if (q.f.state && !one_of(q.f.state, states)) {
+    respond_error(x, 400, "?state= must be qualified, active, at_risk or expired");
+    return;
+  }
+  if ((q.limit = count_param(x, "limit", STORE_PAGE_MAX, 50)) < 0) return;
+  list_answer(a, x, write_orgs, &q);
+}
+
+typedef struct history_q {
+  const char *key, *competency;
+} history_q;
+
+static int write_history(store *s, void *arg, jsonw *w, char *err, size_t errsz) {
+  history_q *q = arg;
+  return lists_json_history(s, q->key, q->competency, w, err, errsz);
+}
+
+/* GET /v1/orgs/{id}/history?competency= */
+static void history(http_api *a, http_exchange *x, const char *key) {
+  history_q q = {key, http_query(x, "competency")};
+  list_answer(a, x, write_history, &q);
+}
+
+typedef struct alerts_q {
+  store_alert_filter f;
+  const char *org;
+  long limit, before;
+} alerts_q;
+
+static int write_alerts(store *s, void *arg, jsonw *w, char *err, size_t errsz) {
+  alerts_q *q = arg;
+  if (q->org) {
+    int rc = store_org_lookup(s, q->org, &q->f.oid, err, errsz);
+    if (rc) return rc;
+  }
+  return lists_json_alerts(s, &q->f, (int)q->limit, q->before, w, err, errsz);
+}
+
+/* GET /v1/alerts?state=open|all&org=&competency=&limit=&before= */
+static void alerts(http_api *a, http_exchange *x) {
+  const char *state = http_query(x, "state");
+  if (state && strcmp(state, "open") != 0 && strcmp(state, "all") != 0) {
+    respond_error(x, 400, "?state= must be open or all");
+    return;
+  }
+  alerts_q q = {.f = {.competency = http_query(x, "competency"),
+                      .open_only = state && strcmp(state, "open") == 0},
+                .org = http_query(x, "org")};
+  if ((q.limit = count_param(x, "limit", STORE_PAGE_MAX, 50)) < 0) return;
+  if (http_query(x, "before") && (q.before = count_param(x, "before", 2147483647L, 0)) < 0) return;
+  list_answer(a, x, write_alerts, &q);
+}
+
 /* ---- mutations ---- */
 
 static void post(http_api *a, http_exchange *x, int cmd, const char *arg) {
@@ -433,6 +558,12 @@ static void handle(void *arg, http_exchange *x) {
   } else if (strcmp(p, "/v1/status") == 0) {
     http_set_route(x, "/v1/status");
     if (method_ok(x, "GET") && allowed(a, x, 0)) status(a, x);
+  } else if (strcmp(p, "/v1/orgs") == 0) {
+    http_set_route(x, "/v1/orgs");
+    if (method_ok(x, "GET") && allowed(a, x, 0)) orgs_list(a, x);
+  } else if (strcmp(p, "/v1/alerts") == 0) {
+    http_set_route(x, "/v1/alerts");
+    if (method_ok(x, "GET") && allowed(a, x, 0)) alerts(a, x);
   } else if (strcmp(p, "/v1/reload") == 0) {
     http_set_route(x, "/v1/reload");
     if (method_ok(x, "POST") && allowed(a, x, 1)) reload(a, x);
@@ -442,8 +573,13 @@ static void handle(void *arg, http_exchange *x) {
   } else if (strncmp(p, orgs, sizeof orgs - 1) == 0 && p[sizeof orgs - 1]) {
     const char *key = p + sizeof orgs - 1;
     size_t n = strlen(key);
-    static const char eval[] = "/eval";
-    if (n > sizeof eval - 1 && strcmp(key + n - (sizeof eval - 1), eval) == 0) {
+    static const char eval[] = "/eval", hist[] = "/history";
+    if (n > sizeof hist - 1 && strcmp(key + n - (sizeof hist - 1), hist) == 0) {
+      http_set_route(x, "/v1/orgs/{id}/history");
+      char id[1024];
+      snprintf(id, sizeof id, "%.*s", (int)(n - (sizeof hist - 1)), key);
+      if (method_ok(x, "GET") && allowed(a, x, 0)) history(a, x, id);
+    } else if (n > sizeof eval - 1 && strcmp(key + n - (sizeof eval - 1), eval) == 0) {
       http_set_route(x, "/v1/orgs/{id}/eval");
       char id[1024];
       snprintf(id, sizeof id, "%.*s", (int)(n - (sizeof eval - 1)), key);

@@ -72,6 +72,21 @@ expect_eq "... and ?at= replays as status --at does" "$(cat http_at.jsonl)" "$(c
 expect_eq "an unknown organisation is 404" "$(code "$url/v1/orgs/nobody")" 404
 expect_eq "a bad ?at= is 400" "$(code "$url/v1/orgs/tailspin?at=yesterday")" 400
 
+# The lists are what attain orgs|history|alerts --json print.
+expect_eq "/v1/orgs is attain orgs --json" "$(curl -s "$url/v1/orgs?state=at_risk&competency=cloud-platform&limit=2" | jq -c .)" \
+  "$("${A[@]}" orgs --state at_risk --competency cloud-platform --limit 2 --json | jq -c .)"
+expect_eq "... its next page too" "$(curl -s "$url/v1/orgs?limit=2&after=contoso" | jq -c .)" \
+  "$("${A[@]}" orgs --limit 2 --after contoso --json | jq -c .)"
+expect_eq "... a bad state is 400" "$(code "$url/v1/orgs?state=sleepy")" 400
+expect_eq "... an unknown ?after= is 404" "$(code "$url/v1/orgs?after=nobody")" 404
+expect_eq "/v1/orgs/{id}/history is attain history --json" "$(curl -s "$url/v1/orgs/tailspin/history" | jq -c .)" \
+  "$("${A[@]}" history tailspin --json | jq -c .)"
+expect_eq "... 404 for an unknown organisation" "$(code "$url/v1/orgs/nobody/history")" 404
+expect_eq "/v1/alerts?state=open is attain alerts --open --json" "$(curl -s "$url/v1/alerts?state=open" | jq -c .)" \
+  "$("${A[@]}" alerts --open --json | jq -c .)"
+expect_contains "... and has the open alert" "$(curl -s "$url/v1/alerts?state=open&org=tailspin")" '"org":"tailspin"'
+expect_eq "... a bad state is 400" "$(code "$url/v1/alerts?state=closed")" 400
+
 # /v1/status is ctl status (less what moves between the two asks).
 strip='del(.uptime_s, .running, .queue)'
 expect_eq "/v1/status answers what ctl status answers" "$(curl -s "$url/v1/status" | jq -c "$strip")" \
