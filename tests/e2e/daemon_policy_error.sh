@@ -5,6 +5,7 @@
 
 mkdir pol
 cp "$ATTAIN_SOURCE_DIR/policies/security.lua" pol/
+mkdir pol/lib && cp "$ATTAIN_SOURCE_DIR/policies/lib/codes.lua" pol/lib/ # the code lists it requires
 cat > pol/points.lua <<'LUA'
 local a = require "attain"
 return a.competency {
