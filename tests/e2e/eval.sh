@@ -127,4 +127,10 @@ expect_contains "a window's oldest month counts, the month before does not" "$ou
 out=$("$ATTAIN" --db w.db --policies windows/seats eval --at 2026-11-25 2>/dev/null)
 expect_contains "... also when a seats goal makes the sweep read every month" "$out" "window                       silver"
 expect_contains "a seats goal finds a latest month older than every window" "$out" "seats                        silver"
+# --read-only reads what a sweep reads and evaluates and writes nothing (a benchmark's floor).
+before=$(content a.db)
+out=$("$ATTAIN" --db a.db --policies "$P" eval --read-only --at 2026-11-20 2>&1)
+expect_contains "eval --read-only reads every organisation, even before what is stored" "$out" \
+  "read the facts of 6 organisations (for $(ls "$P"/*.lua | wc -l) competencies)"
+expect_eq "... and writes nothing" "$(content a.db)" "$before"
 finish
