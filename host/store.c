@@ -199,23 +199,40 @@ void store_close(store *s) {
   free(s);
 }
 
-int store_tx(store *s, int (*fn)(store *s, void *arg, char *err, size_t errsz), void *arg,
-             char *err, size_t errsz) {
+int store_begin(store *s, char *err, size_t errsz) {
   if (s->in_tx) {
-    snprintf(err, errsz, "store_tx: nested transaction refused");
+    snprintf(err, errsz, "store: nested transaction refused");
     return STORE_ERROR;
   }
   int rc = exec_sql(s, "BEGIN IMMEDIATE", err, errsz);
   if (rc != STORE_OK) return rc; /* STORE_EBUSY while another process writes */
   s->in_tx = 1;
-  rc = fn(s, arg, err, errsz);
-  s->in_tx = 0;
-  if (rc == 0) {
-    rc = exec_sql(s, "COMMIT", err, errsz);
-    if (rc == STORE_OK) return 0;
+  return STORE_OK;
+}
+
+int store_commit(store *s, char *err, size_t errsz) {
+  int rc = exec_sql(s, "COMMIT", err, errsz);
+  if (rc == STORE_OK) {
+    s->in_tx = 0;
+    return STORE_OK;
   }
+  store_rollback(s);
+  return rc;
+}
+
+void store_rollback(store *s) {
   char ignored[256];
   exec_sql(s, "ROLLBACK", ignored, sizeof ignored);
+  s->in_tx = 0;
+}
+
+int store_tx(store *s, int (*fn)(store *s, void *arg, char *err, size_t errsz), void *arg,
+             char *err, size_t errsz) {
+  int rc = store_begin(s, err, errsz);
+  if (rc != STORE_OK) return rc;
+  rc = fn(s, arg, err, errsz);
+  if (rc == 0) return store_commit(s, err, errsz);
+  store_rollback(s);
   return rc;
 }
 
