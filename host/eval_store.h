@@ -19,7 +19,7 @@ typedef struct eval_store_counts {
  * A first sweep inserts each competency's rows at dozens of places in the indexes of
  * states and levels (store_schema.c, migration 7): committing every chunk of 256
  * organisations rewrote those pages 8 times as often (173,000 page writes and 224 syncs
- * for a first sweep of 100,000 x 19; 48,500 and 38 in groups of 2,048 —
+ * for a first sweep of 100,000 x 19; 51,000 and 50 in groups of 2,048 —
  * docs/performance.md). The time bound keeps imports from waiting on a slow sweep. */
 #define EVAL_STORE_GROUP_ORGS 2048
 #define EVAL_STORE_GROUP_MS 250
