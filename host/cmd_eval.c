@@ -1,6 +1,7 @@
 /* cmd_eval.c — `attain eval`: evaluate organisations and store the results. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -143,10 +144,15 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   eval_stats stats;
   eval_store_init(&st.w, st.s, st.set, st.at);
   rc = eval_run(&req, &stats, err, sizeof err);
-  if (rc)
+  if (rc) {
     eval_store_abort(&st.w);
-  else
+  } else {
+    struct timespec t0, t1; /* the last group's commit is part of the sweep's time */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = eval_store_commit(&st.w, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    stats.seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  }
   if (rc) fprintf(ctx->err, "attain eval: %s\n", err);
   fflush(ctx->out);
   if (read_only)

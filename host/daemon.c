@@ -230,6 +230,7 @@ static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz)
 static void job_work(uv_work_t *w) {
   job *j = w->data;
   daemon *d = j->d;
+  uint64_t started = uv_hrtime(); /* the job's time: choosing, evaluating, storing */
   eval_request req = {.db = d->o.db, .set = j->set, .at = j->at, .workers = d->o.workers,
                       .report = POLICY_REPORT_LEVEL, .on_chunk = job_on_chunk, .arg = j,
                       .stop = &d->stopping, .nice = 10, .busy_ms = DAEMON_BUSY_MS};
@@ -264,6 +265,7 @@ static void job_work(uv_work_t *w) {
     if (!rc) j->nalerts_stored = j->nalerts;
   }
   j->counts = j->w.counts;
+  j->stats.seconds = (double)(uv_hrtime() - started) / 1e9;
   free(oids);
   j->failed = rc != 0;
   j->rc = rc;
