@@ -40,6 +40,8 @@ void page_level(page *p, int level, const char *none);
 /* <time datetime="2026-11-25T00:00:00Z">2026-11-25</time>: the day alone at midnight
  * UTC, else the day and time ("2026-11-25 10:00 UTC"). */
 void page_time(page *p, int64_t t);
+/* <time datetime="2026-12-31">2026-12-31</time>: the day of `t` (UTC). */
+void page_day(page *p, int64_t t);
 /* A number for people ("43,500"). */
 void page_number(page *p, double d);
 

@@ -155,13 +155,18 @@ static void head(org_page *o) {
             "<span id=\"at-help\" class=\"muted\" hidden>An ISO 8601 time, such as "
             "2026-11-25 or 2026-11-25T10:00:00Z</span></form></div>\n",
          p->at ? p->at : at);
-  html_raw(h, "<nav class=\"tabs\" aria-label=\"Organisation\"><a ");
+  static const char here[] = "<span class=\"vh\"> (this page)</span>";
+  html_raw(h, o->which == PAGE_COMPETENCIES ? "<nav class=\"tabs\" aria-label=\"Organisation\">"
+                                              "<a class=\"on\" "
+                                            : "<nav class=\"tabs\" aria-label=\"Organisation\"><a ");
   page_org_href(p, o->key, "", 1);
-  html_raw(h, o->which == PAGE_COMPETENCIES ? " aria-current=\"page\">Competencies</a><a "
-                                            : ">Competencies</a><a ");
+  html_raw(h, ">Competencies");
+  if (o->which == PAGE_COMPETENCIES) html_raw(h, here);
+  html_raw(h, o->which == PAGE_PROFILE ? "</a><a class=\"on\" " : "</a><a ");
   page_org_href(p, o->key, "/profile", 1);
-  html_raw(h, o->which == PAGE_PROFILE ? " aria-current=\"page\">Business profile</a></nav>\n"
-                                       : ">Business profile</a></nav>\n");
+  html_raw(h, ">Business profile");
+  if (o->which == PAGE_PROFILE) html_raw(h, here);
+  html_raw(h, "</a></nav>\n");
 }
 
 static void foot(org_page *o) {
@@ -180,13 +185,12 @@ static void membership_words(org_page *o, const eval_row *row) {
     html_raw(&p->h, "None bought");
     return;
   }
-  char bought[ISOTIME_BUFSZ], until[ISOTIME_BUFSZ];
-  isotime_format_date(row->bought, bought);
-  isotime_format_date(row->end - 1, until);
   page_level(p, row->mlevel, NULL);
-  html_f(&p->h, " bought %s", bought);
+  html_raw(&p->h, " bought ");
+  page_day(p, row->bought);
   if (row->bought_by && *row->bought_by) html_f(&p->h, " by %s", row->bought_by);
-  html_f(&p->h, ", %s %s", row->state == LC_EXPIRED ? "ended" : "in force until", until);
+  html_f(&p->h, ", %s ", row->state == LC_EXPIRED ? "ended" : "in force until");
+  page_day(p, row->end - 1);
 }
 
 /* The next step, in the words of `attain status`: "Next: gold (path consumption): ...". */
@@ -218,7 +222,7 @@ static void summary(org_page *o, const eval_chunk *c) {
   html_raw(h, "<section class=\"card\" aria-labelledby=\"summary-h\">\n"
               "<h2 id=\"summary-h\">Summary</h2>\n<ul class=\"tiles\">");
   html_f(h, "<li><div class=\"tile\"><span class=\"n\">%d</span><span class=\"k\">"
-            "Levels reached: %d gold, %d silver</span></div></li>",
+            "Levels reached</span><br><span class=\"id\">%d gold, %d silver</span></div></li>",
          silver + gold, gold, silver);
   html_f(h, "<li><div class=\"tile\"><span class=\"n\">%d</span><span class=\"k\">"
             "Memberships in force</span></div></li>",
@@ -226,35 +230,34 @@ static void summary(org_page *o, const eval_chunk *c) {
   html_f(h, "<li><div class=\"tile\"><span class=\"n\">%d</span><span class=\"k\">"
             "Open alerts</span></div></li></ul>\n",
          alerts);
-  html_raw(h, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Competency</th>"
+  html_raw(h, "<div class=\"scroll\"><table class=\"stack\">\n<thead><tr><th scope=\"col\">Competency</th>"
               "<th scope=\"col\">Level</th><th scope=\"col\">Membership</th>"
               "<th scope=\"col\">Status</th><th scope=\"col\">Next step</th></tr></thead>\n"
               "<tbody>\n");
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
-    html_f(h, "<tr><th scope=\"row\"><a href=\"#c%d\">%s</a></th><td>", r + 1,
-           competency_name(o, row));
+    html_f(h, "<tr><th scope=\"row\"><a href=\"#c%d\">%s</a></th><td data-label=\"Level\">",
+           r + 1, competency_name(o, row));
     if (row->failed)
       html_raw(h, "<span class=\"badge met-err\">Error</span>");
     else if (row->level)
       page_level(p, row->level, NULL);
     else
       html_raw(h, "<span class=\"muted\">None</span>");
-    html_raw(h, "</td><td>");
+    html_raw(h, "</td><td data-label=\"Membership\">");
     if (row->mlevel) {
-      char until[ISOTIME_BUFSZ];
-      isotime_format_date(row->end - 1, until);
       page_level(p, row->mlevel, NULL);
-      html_f(h, " %s %s", row->state == LC_EXPIRED ? "ended" : "until", until);
+      html_f(h, " %s ", row->state == LC_EXPIRED ? "ended" : "until");
+      page_day(p, row->end - 1);
     } else {
       html_raw(h, "<span class=\"muted\">None</span>");
     }
-    html_raw(h, "</td><td>");
+    html_raw(h, "</td><td data-label=\"Status\">");
     if (!row->failed && row->state != LC_NONE)
       page_state(p, lifecycle_state_name(row->state));
     else if (!row->failed)
       html_raw(h, "<span class=\"muted\">None</span>");
-    html_raw(h, "</td><td>");
+    html_raw(h, "</td><td data-label=\"Next step\">");
     progress_step next;
     progress_next(row, &next);
     if (row->failed)
@@ -361,7 +364,7 @@ static void people_table(org_page *o, const eval_row *row) {
   }
   html_raw(h, "<h3>People</h3>\n");
   if (pp.n) {
-    html_raw(h, "<div class=\"scroll\"><table>\n<caption>Each person once: the achievements "
+    html_raw(h, "<div class=\"scroll\"><table class=\"stack\">\n<caption>Each person once: the achievements "
                 "that count towards this competency's goals, and those that do not and why."
                 "</caption>\n<thead><tr><th scope=\"col\">Person</th><th scope=\"col\">Counts"
                 "</th><th scope=\"col\">Achievements</th></tr></thead>\n<tbody>\n");
@@ -369,7 +372,7 @@ static void people_table(org_page *o, const eval_row *row) {
       int k = i, any = 0;
       while (k < pp.n && strcmp(pp.h[k].p->user, pp.h[i].p->user) == 0) any |= pp.h[k++].counts;
       html_f(h, "<tr><th scope=\"row\">%s</th><td><span class=\"badge %s\">%s</span></td>"
-                "<td><ul class=\"plain\">",
+                "<td data-label=\"Achievements\"><ul class=\"plain\">",
              pp.h[i].p->user, any ? "met-yes" : "met-no", any ? "Counts" : "Does not count");
       for (int j = i; j < k; j++) {
         html_raw(h, "<li>");
@@ -386,10 +389,9 @@ static void people_table(org_page *o, const eval_row *row) {
     html_raw(h, "<p><strong>Overrides in force</strong> (R15)</p>\n<ul class=\"plain\">");
     for (int i = 0; i < pp.ncredits; i++) {
       const result_credit *cr = pp.credits[i];
-      char until[ISOTIME_BUFSZ];
-      isotime_format_date(cr->until, until);
-      html_f(h, "<li>%s ×%lld by %s until %s: %s</li>", cr->code, (long long)cr->people, cr->by,
-             until, cr->reason);
+      html_f(h, "<li>%s ×%lld by %s until ", cr->code, (long long)cr->people, cr->by);
+      page_day(p, cr->until);
+      html_f(h, ": %s</li>", cr->reason);
     }
     html_raw(h, "</ul>\n");
   }

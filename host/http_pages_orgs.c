@@ -89,11 +89,11 @@ static void tile(page *p, const orgs_q *q, const char *label, int64_t n, const c
   else
     list_href(p, q->search, q->competency, level ? level : q->level, state ? state : q->state,
               NULL);
-  if (on) html_raw(&p->h, " aria-current=\"true\"");
   html_raw(&p->h, "><span class=\"n\">");
   page_number(p, (double)n);
-  html_f(&p->h, "</span><span class=\"k dot %s\">%s</span></a></li>\n", state ? state : level,
-         label);
+  html_f(&p->h, "</span><span class=\"k dot %s\">%s", state ? state : level, label);
+  if (on) html_raw(&p->h, "<span class=\"vh\"> (the filter in use)</span>");
+  html_raw(&p->h, "</span></a></li>\n");
 }
 
 static void counts_tiles(page *p, const orgs_q *q, const store_org_counts *c) {
@@ -255,7 +255,7 @@ void http_pages_orgs(const http_pages_env *e, http_exchange *x, const http_page_
     if (!it.n) {
       html_raw(h, "<p>No organisation matches.</p>\n");
     } else {
-      html_raw(h, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Organisation</th>"
+      html_raw(h, "<div class=\"scroll\"><table class=\"stack\">\n<thead><tr><th scope=\"col\">Organisation</th>"
                   "<th scope=\"col\">Competencies</th></tr></thead>\n<tbody>\n");
       for (int i = 0; i < it.n && rc == STORE_OK; i++) {
         const org_item *o = &it.v[i];

@@ -142,7 +142,7 @@ static void sweeps(page *p, const daemon_view *v) {
   html *h = &p->h;
   static const char *const kinds[VIEW_SWEEP_KINDS] = {"Incremental (due)", "Full"};
   html_raw(h, "<section class=\"card\" aria-labelledby=\"sweeps-h\">\n<h2 id=\"sweeps-h\">"
-              "Sweeps</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Kind</th>"
+              "Sweeps</h2>\n<div class=\"scroll\"><table class=\"stack\">\n<thead><tr><th scope=\"col\">Kind</th>"
               "<th scope=\"col\">Last success</th><th scope=\"col\" class=\"num\">Duration</th>"
               "<th scope=\"col\" class=\"num\">Organisations</th><th scope=\"col\" class=\"num\">"
               "Succeeded</th><th scope=\"col\" class=\"num\">Failed</th><th scope=\"col\" "
@@ -150,23 +150,24 @@ static void sweeps(page *p, const daemon_view *v) {
               "<tbody>\n");
   for (int k = 0; k < VIEW_SWEEP_KINDS; k++) {
     const view_sweep *s = &v->sweeps[k];
-    html_f(h, "<tr><th scope=\"row\">%s</th><td>", kinds[k]);
+    html_f(h, "<tr><th scope=\"row\">%s</th><td data-label=\"Last success\">", kinds[k]);
     if (s->last_success)
       page_time(p, s->last_success);
     else
       html_raw(h, "<span class=\"muted\">none yet</span>");
     if (s->ok)
-      html_f(h, "</td><td class=\"num\">%.0f ms</td><td class=\"num\">", s->last_ms);
+      html_f(h, "</td><td class=\"num\" data-label=\"Duration\">%.0f ms</td>", s->last_ms);
     else
-      html_raw(h, "</td><td class=\"num\">—</td><td class=\"num\">");
+      html_raw(h, "</td><td class=\"num\" data-label=\"Duration\">—</td>");
+    html_raw(h, "<td class=\"num\" data-label=\"Organisations\">");
     page_number(p, (double)s->last_orgs);
-    html_raw(h, "</td><td class=\"num\">");
+    html_raw(h, "</td><td class=\"num\" data-label=\"Succeeded\">");
     page_number(p, (double)s->ok);
-    html_raw(h, "</td><td class=\"num\">");
+    html_raw(h, "</td><td class=\"num\" data-label=\"Failed\">");
     page_number(p, (double)s->failed);
-    html_raw(h, "</td><td class=\"num\">");
+    html_raw(h, "</td><td class=\"num\" data-label=\"Deferred\">");
     page_number(p, (double)s->deferred);
-    html_f(h, "</td><td>%s</td></tr>\n",
+    html_f(h, "</td><td data-label=\"Last outcome\">%s</td></tr>\n",
            s->last_failed ? "failed (see the log)" : s->ok ? "succeeded" : "—");
   }
   html_raw(h, "</tbody>\n</table></div>\n<dl class=\"facts after\">");
