@@ -22,6 +22,7 @@ typedef struct orgs_q {
   const char *search, *competency, *level, *state;
   const char *after;
   long limit;
+  const char *limit_given; /* ?limit= as given, kept by the links; NULL: the default */
 } orgs_q;
 
 typedef struct org_item {
@@ -59,14 +60,14 @@ static const char *competency_name(const policy_set *set, const char *stem) {
   return i >= 0 && set->files[i].name ? set->files[i].name : stem;
 }
 
-/* href="/orgs?..." with these filters (NULL: left out). */
-static void list_href(page *p, const char *search, const char *competency, const char *level,
-                      const char *state, const char *after) {
-  const char *names[] = {"search", "competency", "level", "state", "after"};
-  const char *values[] = {search, competency, level, state, after};
+/* href="/orgs?..." with these filters (NULL: left out), the page's ?limit= and ?at=. */
+static void list_href(page *p, const orgs_q *q, const char *search, const char *competency,
+                      const char *level, const char *state, const char *after) {
+  const char *names[] = {"search", "competency", "level", "state", "after", "limit", "at"};
+  const char *values[] = {search, competency, level, state, after, q->limit_given, p->at};
   html_raw(&p->h, "href=\"/orgs");
   int n = 0;
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < 7; i++) {
     if (!values[i]) continue;
     html_raw(&p->h, n++ ? "&amp;" : "?");
     html_raw(&p->h, names[i]);
@@ -85,9 +86,9 @@ static void tile(page *p, const orgs_q *q, const char *label, int64_t n, const c
   if (on) html_raw(&p->h, " on");
   html_raw(&p->h, "\" ");
   if (on) /* a second click takes the filter off */
-    list_href(p, q->search, q->competency, state ? q->level : NULL, level ? q->state : NULL, NULL);
+    list_href(p, q, q->search, q->competency, state ? q->level : NULL, level ? q->state : NULL, NULL);
   else
-    list_href(p, q->search, q->competency, level ? level : q->level, state ? state : q->state,
+    list_href(p, q, q->search, q->competency, level ? level : q->level, state ? state : q->state,
               NULL);
   html_raw(&p->h, "><span class=\"n\">");
   page_number(p, (double)n);
@@ -99,7 +100,7 @@ static void tile(page *p, const orgs_q *q, const char *label, int64_t n, const c
 static void counts_tiles(page *p, const orgs_q *q, const store_org_counts *c) {
   html_raw(&p->h, "<ul class=\"tiles\" aria-label=\"Counts\">\n");
   html_raw(&p->h, "<li><a class=\"tile\" ");
-  list_href(p, q->search, q->competency, NULL, NULL, NULL);
+  list_href(p, q, q->search, q->competency, NULL, NULL, NULL);
   html_raw(&p->h, "><span class=\"n\">");
   page_number(p, (double)c->orgs);
   html_raw(&p->h, "</span><span class=\"k\">Organisations</span></a></li>\n");
@@ -147,7 +148,11 @@ static void filters(page *p, const orgs_q *q, const policy_set *set) {
   option(p, "active", "Active", q->state);
   option(p, "at_risk", "At risk", q->state);
   option(p, "expired", "Expired", q->state);
-  html_raw(h, "</select></div>\n<div><button type=\"submit\">Apply</button> "
+  html_raw(h, "</select></div>\n");
+  if (q->limit_given)
+    html_f(h, "<input type=\"hidden\" name=\"limit\" value=\"%s\">", q->limit_given);
+  if (p->at) html_f(h, "<input type=\"hidden\" name=\"at\" value=\"%s\">", p->at);
+  html_raw(h, "<div><button type=\"submit\">Apply</button> "
               "<a class=\"button quiet\" href=\"/orgs\">Clear</a></div>\n</form>\n");
 }
 
@@ -195,7 +200,12 @@ void http_pages_orgs(const http_pages_env *e, http_exchange *x, const http_page_
     respond_bad(x, v, "The status must be qualified, active, at_risk or expired.");
     return;
   }
-  const char *limit = page_param(x, "limit");
+  /* ?at= replays the organisations' pages, not the list: the list is what the sweeps
+   * stored, and a list as of another time would mean evaluating every organisation */
+  int64_t at;
+  const char *at_given;
+  if (page_at(x, v, &at, &at_given)) return;
+  const char *limit = q.limit_given = page_param(x, "limit");
   if (limit) {
     char *end;
     q.limit = strtol(limit, &end, 10);
@@ -232,7 +242,7 @@ void http_pages_orgs(const http_pages_env *e, http_exchange *x, const http_page_
   if (rc == STORE_OK) rc = store_org_counts_get(s, q.competency, &counts, err, sizeof err);
   if (rc == STORE_OK) rc = store_orgs_page(s, &f, &pg, keep, &it, err, sizeof err);
 
-  page p = {.v = v};
+  page p = {.v = v, .at = at_given};
   html_init(&p.h);
   if (rc == STORE_OK) {
     html *h = &p.h;
@@ -243,6 +253,11 @@ void http_pages_orgs(const http_pages_env *e, http_exchange *x, const http_page_
       html_f(h, "the counts are of %s.", competency_name(set, q.competency));
     else
       html_raw(h, "the counts are of organisation × competency pairs.");
+    if (at_given) {
+      html_raw(h, " Each organisation's page opens as of ");
+      page_time(&p, at);
+      html_raw(h, ".");
+    }
     html_raw(h, "</p></div></div>\n");
     counts_tiles(&p, &q, &counts);
     filters(&p, &q, set);
@@ -260,9 +275,9 @@ void http_pages_orgs(const http_pages_env *e, http_exchange *x, const http_page_
       for (int i = 0; i < it.n && rc == STORE_OK; i++) {
         const org_item *o = &it.v[i];
         html_raw(h, "<tr><th scope=\"row\"><a ");
-        page_org_href(&p, o->key, "", 0);
-        html_f(h, ">%s</a><br><span class=\"id\">%s</span></th><td>", o->name ? o->name : o->key,
-               o->key);
+        page_org_href(&p, o->key, "", 1);
+        html_f(h, ">%s</a><br><span class=\"id\">%s</span></th><td data-label=\"Competencies\">",
+               o->name ? o->name : o->key, o->key);
         standing_out so = {&p, set, q.competency, 1, 0};
         rc = store_org_standing(s, o->oid, on_standing, &so, err, sizeof err);
         if (q.competency && rc == STORE_OK) {
@@ -280,12 +295,12 @@ void http_pages_orgs(const http_pages_env *e, http_exchange *x, const http_page_
     if (q.after || (pg.more && it.n)) html_raw(h, "<span>");
     if (q.after) {
       html_raw(h, "<a class=\"button quiet\" ");
-      list_href(&p, q.search, q.competency, q.level, q.state, NULL);
+      list_href(&p, &q, q.search, q.competency, q.level, q.state, NULL);
       html_raw(h, ">First page</a> ");
     }
     if (pg.more && it.n) {
       html_raw(h, "<a class=\"button\" rel=\"next\" ");
-      list_href(&p, q.search, q.competency, q.level, q.state, it.v[it.n - 1].key);
+      list_href(&p, &q, q.search, q.competency, q.level, q.state, it.v[it.n - 1].key);
       html_raw(h, ">Next page</a>");
     }
     if (q.after || (pg.more && it.n)) html_raw(h, "</span>");

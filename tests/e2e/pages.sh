@@ -93,8 +93,15 @@ expect_contains "a filter shows its choice selected" "$page" '<option value="at_
 page=$(dom "$url/orgs?limit=2")
 expect_eq "a page of 2" "$(ids "$page")" "contoso fabrikam"
 next=$(grep -o 'rel="next" href="[^"]*"' <<< "$page" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')
-expect_eq "... links the next one after its last organisation" "$next" "/orgs?after=fabrikam"
-expect_eq "... which holds the next two" "$(ids "$(dom "$url$next&limit=2")")" "northwind adatum"
+expect_eq "... links the next one after its last organisation, of the same size" "$next" \
+  "/orgs?after=fabrikam&limit=2"
+expect_eq "... which holds the next two" "$(ids "$(dom "$url$next")")" "northwind adatum"
+page=$(dom "$url/orgs?state=active&at=$at")
+expect_contains "the list with ?at= opens each organisation's page as of that time" "$page" \
+  '<a href="/orgs/contoso?at=2026-11-25T00%3A00%3A00Z">Contoso Ltd</a>'
+expect_contains "... keeps it in its filters" "$page" '<input type="hidden" name="at" value="2026-11-25T00:00:00Z">'
+expect_contains "... and says so" "$(text "$page")" "Each organisation's page opens as of 2026-11-25."
+expect_eq "... and a bad one is 400" "$(code "$url/orgs?at=yesterday")" 400
 
 # The Competencies page: every goal with its numbers and a <progress> of the same values.
 page=$(dom "$url/orgs/contoso?at=$at")
