@@ -11,6 +11,7 @@ stds.attain_sandbox = dofile("stdlib/luacheck/attain/luacheck.lua")
 files["stdlib/"] = { std = "attain_sandbox" }
 files["policies/"] = { std = "attain_sandbox" }
 files["examples/points/"] = { std = "attain_sandbox" }
+files["examples/modern-workplace/"] = { std = "attain_sandbox" }
 files["tests/spec/"] = { std = "+busted", max_line_length = 130 }
 -- Host-side Lua (the test modules, run by `attain test` and busted) and the standard itself.
 files["stdlib/testing/"] = { std = "lua54" }

@@ -251,6 +251,10 @@ static chunk_out *chunk_build(const eval_request *q, size_t k, worker_ctx *w, in
         while (next < first + count && q->oids[next] < o->oid) next++;
         if (next == first + count || q->oids[next] != o->oid) continue;
       }
+      if (q->read_only) {
+        c->norgs++;
+        continue;
+      }
       if (eval_org_all(c, w, o, q, errors)) {
         snprintf(err, errsz, "evaluating: out of memory");
         chunk_free(c);

@@ -85,6 +85,9 @@ typedef struct eval_request {
   int nice;           /* raise the worker threads' nice value by this much (the daemon
                          keeps its loop thread ahead of sweeps) */
   int busy_ms;        /* the workers' busy timeout (0: STORE_BUSY_MS) */
+  int read_only;      /* read every organisation's facts and what was stored, as a sweep
+                         does, and evaluate nothing: chunks carry no rows (the cost of
+                         reading alone, `eval --read-only`, docs/performance.md) */
 } eval_request;
 
 typedef struct eval_stats {

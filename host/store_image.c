@@ -26,6 +26,11 @@
 
 #define IMAGE_VERSION 1
 #define REBUILD_SPAN 256 /* organisation ids read per range when rebuilding */
+/* A range read for a rebuild takes in the next changed organisation only if at most this
+ * many unchanged ones lie between: a small import touches organisations scattered over
+ * the ids, and reading whole spans of 256 for them read most of the database (an import
+ * of 1,000 changes at 100,000 organisations took 2.3 s instead of 0.2 s). */
+#define REBUILD_GAP 8
 
 /* ---- encoding ---- */
 
@@ -374,10 +379,11 @@ int store_images_update(store *s, int64_t *oids, size_t n, int64_t rev, size_t *
   int rc = STORE_OK;
   *changed = 0; /* oids[0..*changed) is rewritten behind the reading position */
   for (size_t i = 0; i < n && rc == STORE_OK;) {
-    /* The organisations within REBUILD_SPAN ids of the first: one range read. */
+    /* The organisations within REBUILD_SPAN ids of the first, with no gap over
+     * REBUILD_GAP: one range read. */
     int64_t lo = oids[i], hi = lo;
     memset(want, 0, sizeof want);
-    while (i < n && oids[i] - lo < REBUILD_SPAN) {
+    while (i < n && oids[i] - lo < REBUILD_SPAN && oids[i] - hi <= REBUILD_GAP + 1) {
       want[oids[i] - lo] = 1;
       hi = oids[i++];
     }

@@ -2,8 +2,7 @@
 -- Silver: certified Azure people plus consumed revenue, or a skills-only path
 -- with more certified people and passed assessments. Gold: more of both.
 local a = require "attain"
-
-local AZURE = { "AZ-104", "AZ-204", "AZ-305" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "cloud-platform",
@@ -15,17 +14,17 @@ return a.competency {
   },
   paths = {
     a.path { id = "consumption", level = "silver",
-      a.certified { people = 2, codes = AZURE },
+      a.certified { people = 2, codes = codes.AZURE },
       a.revenue { metric = "azure_consumed_revenue", months = 12, at_least = 15000 } },
     a.path { id = "skills", level = "silver",
-      a.certified { people = 3, codes = AZURE },
+      a.certified { people = 3, codes = codes.AZURE },
       a.assessed { people = 2, codes = { "TA-CLOUD" } } },
     a.path { id = "consumption", level = "gold",
-      a.certified { people = 4, codes = AZURE },
+      a.certified { people = 4, codes = codes.AZURE },
       a.certified { people = 1, codes = { "AZ-305" } },
       a.revenue { metric = "azure_consumed_revenue", months = 12, at_least = 60000 } },
     a.path { id = "scale", level = "gold",
-      a.certified { people = 5, codes = AZURE },
+      a.certified { people = 5, codes = codes.AZURE },
       a.revenue { metric = "azure_consumed_revenue", months = 12, at_least = 150000 } },
   },
 }

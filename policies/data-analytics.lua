@@ -1,7 +1,6 @@
 -- Data Analytics: data engineering, data science and business intelligence.
 local a = require "attain"
-
-local DATA = { "DP-203", "DP-100", "PL-300" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "data-analytics",
@@ -13,13 +12,13 @@ return a.competency {
   },
   paths = {
     a.path { id = "revenue", level = "silver",
-      a.certified { people = 2, codes = DATA },
+      a.certified { people = 2, codes = codes.DATA },
       a.revenue { metric = "data_analytics_revenue", months = 12, at_least = 10000 } },
     a.path { id = "skills", level = "silver",
-      a.certified { people = 3, codes = DATA },
+      a.certified { people = 3, codes = codes.DATA },
       a.assessed { people = 2, codes = { "TA-DATA" } } },
     a.path { id = "revenue", level = "gold",
-      a.certified { people = 4, codes = DATA },
+      a.certified { people = 4, codes = codes.DATA },
       a.any { label = "a data engineer or a data scientist",
         a.certified { people = 1, codes = { "DP-203" } },
         a.certified { people = 1, codes = { "DP-100" } } },

@@ -1,7 +1,6 @@
 -- DevOps: continuous delivery and operations on Azure.
 local a = require "attain"
-
-local DEVOPS = { "AZ-400", "AZ-104", "AZ-204" }
+local codes = require "lib.codes"
 
 return a.competency {
   id = "devops",
@@ -12,13 +11,13 @@ return a.competency {
   },
   paths = {
     a.path { id = "revenue", level = "silver",
-      a.certified { people = 2, codes = DEVOPS },
+      a.certified { people = 2, codes = codes.DEVOPS },
       a.revenue { metric = "devops_revenue", months = 12, at_least = 10000 } },
     a.path { id = "skills", level = "silver",
       a.certified { people = 1, codes = { "AZ-400" } },
       a.assessed { people = 3, codes = { "TA-DEVOPS" } } },
     a.path { id = "revenue", level = "gold",
-      a.certified { people = 4, codes = DEVOPS },
+      a.certified { people = 4, codes = codes.DEVOPS },
       a.certified { people = 2, codes = { "AZ-400" } },
       a.revenue { metric = "devops_revenue", months = 12, at_least = 40000 } },
   },

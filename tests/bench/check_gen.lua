@@ -141,14 +141,17 @@ do
 end
 
 local function set(t) local r = {} for _, v in ipairs(t) do r[v] = true end return r end
-local CERTS = set { "AZ-104", "AZ-204", "AZ-305", "AZ-400", "AZ-500", "DP-203", "DP-100", "PL-300",
-  "SC-200", "SC-300", "SC-100", "MS-102", "MD-102", "MS-700", "PL-400" }
-local ASSESS = set { "TA-CLOUD", "TA-DATA", "TA-SECURITY", "TA-MODERN-WORK", "TA-APPDEV", "TA-DEVOPS" }
-local COMPETENCIES = set { "cloud-platform", "data-analytics", "security", "modern-workplace",
-  "application-development", "devops" }
-local METRIC_MAX = { azure_consumed_revenue = 20000, data_analytics_revenue = 20000,
-  security_revenue = 20000, devops_revenue = 20000, security_active_usage = 1000,
-  m365_active_usage = 1000, m365_deployed_seats = 1000, appdev_new_customers = 5 }
+-- The codes, competencies and metrics the generator knows (tests/bench/workloads.lua).
+package.path = (arg[0]:match("^(.*)/[^/]+$") or ".") .. "/?.lua;" .. package.path
+local workloads = require "workloads"
+local CERTS, ASSESS = set(workloads.CERTIFICATIONS), set(workloads.ASSESSMENTS)
+local COMPETENCIES, METRIC_MAX, METRIC_GOAL = {}, {}, {}
+for _, c in ipairs(workloads.COMPETENCIES) do COMPETENCIES[c.id] = true end
+local GOAL_MAX = { revenue = 20000, usage = 1000, seats = 1000, customers = 5 }
+for _, m in ipairs(workloads.METRICS) do
+  METRIC_MAX[m[1]] = GOAL_MAX[m[2]]
+  METRIC_GOAL[m[1]] = m[2]
+end
 
 -- Allowed fields per type: true = required, false = optional.
 local FIELDS = {
@@ -376,17 +379,17 @@ if st and lineno > 0 and nerr == 0 then
 
   -- Illustrative yardstick (NOT the shipped policies): per competency, silver = 2 people and
   -- gold = 4 people currently holding one of its certifications (not left, not expired, counted
-  -- 24 h after link/earn, MSA still linked to a user of that org), plus its main metric:
-  -- revenue over 12 months >= 15,000 / 60,000; usage or seats in the latest month >= 100 / 400;
-  -- new customers over 12 months >= 3 / 10.
-  local YARD = {
-    { "cloud-platform", { "AZ-104", "AZ-204", "AZ-305" }, "azure_consumed_revenue", 15000, 60000, "sum" },
-    { "data-analytics", { "DP-203", "DP-100", "PL-300" }, "data_analytics_revenue", 15000, 60000, "sum" },
-    { "security", { "AZ-500", "SC-200", "SC-300", "SC-100" }, "security_revenue", 15000, 60000, "sum" },
-    { "modern-workplace", { "MS-102", "MD-102", "MS-700" }, "m365_deployed_seats", 100, 400, "last" },
-    { "application-development", { "AZ-204", "PL-400" }, "appdev_new_customers", 3, 10, "sum" },
-    { "devops", { "AZ-400", "AZ-104" }, "devops_revenue", 15000, 60000, "sum" },
-  }
+  -- 24 h after link/earn, MSA still linked to a user of that org), plus its first metric, if it
+  -- has one: revenue over 12 months >= 15,000 / 60,000; usage or seats in the latest month
+  -- >= 100 / 400; new customers over 12 months >= 3 / 10.
+  local BAR = { revenue = { 15000, 60000, "sum" }, customers = { 3, 10, "sum" },
+    usage = { 100, 400, "last" }, seats = { 100, 400, "last" } }
+  local YARD = {}
+  for _, c in ipairs(workloads.COMPETENCIES) do
+    local m = c.metrics[1]
+    local bar = m and BAR[METRIC_GOAL[m]] or { 0, 0, "none" }
+    YARD[#YARD + 1] = { c.id, c.certs, m, bar[1], bar[2], bar[3] }
+  end
   -- people per org per code
   local holders = {}  -- org -> code -> set of users
   for _, a in ipairs(st.ach) do
@@ -413,6 +416,7 @@ if st and lineno > 0 and nerr == 0 then
         if h[code] then for u in pairs(h[code]) do if not people[u] then people[u] = true; n = n + 1 end end end
       end end
       local v = (y[6] == "sum" and st.rev12[org][y[3]]) or (y[6] == "last" and st.last[org][y[3]]) or 0
+      if y[6] == "none" then v = 0 end
       local lvl = 0
       if n >= 4 and v >= y[5] then lvl = 2 elseif n >= 2 and v >= y[4] then lvl = 1 end
       per[ci] = per[ci] or { 0, 0 }
@@ -426,7 +430,8 @@ if st and lineno > 0 and nerr == 0 then
   print(string.format("yardstick (illustrative rules, see docs/generator.md): orgs qualifying silver+ in some competency %.1f%%, gold in some %.1f%%, none %.1f%%",
     100 * any_silver / norg, 100 * any_gold / norg, 100 * (norg - any_silver) / norg))
   for ci, y in ipairs(YARD) do
-    print(string.format("  %-24s silver+ %5.1f%%  gold %5.1f%%", y[1], 100 * per[ci][1] / norg, 100 * per[ci][2] / norg))
+    print(string.format("  %-36s silver+ %5.1f%%  gold %5.1f%%", y[1], 100 * per[ci][1] / norg,
+      100 * per[ci][2] / norg))
   end
 end
 

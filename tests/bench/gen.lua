@@ -58,7 +58,8 @@ end
 -- ---------------------------------------------------------------- dates
 -- The stdlib's calendar (stdlib/attain/time.lua: Howard Hinnant's integer algorithms),
 -- found relative to this script.
-package.path = (arg[0]:match("^(.*)/[^/]+$") or ".") .. "/../../stdlib/?.lua;" .. package.path
+local HERE = arg[0]:match("^(.*)/[^/]+$") or "."
+package.path = HERE .. "/../../stdlib/?.lua;" .. HERE .. "/?.lua;" .. package.path
 local time = require "attain.time"
 local days_from_civil, civil_from_days = time.days_from_civil, time.civil_from_days
 
@@ -147,38 +148,20 @@ local SEED_BASE = mix64(opt_seed * GOLDEN + 0x5EED)
 local function seed_org(k) state = mix64(SEED_BASE ~ (k * GOLDEN)) end
 
 -- ---------------------------------------------------------------- domain tables
--- Competencies, the codes that usually count for them, and their metrics. (The shipped
--- policies' code lists overlap these without always matching: policies/*.lua.)
-local COMPS = {
-  { id = "cloud-platform",          certs = { "AZ-104", "AZ-204", "AZ-305" },
-    assess = "TA-CLOUD",       metrics = { "azure_consumed_revenue" } },
-  { id = "data-analytics",          certs = { "DP-203", "DP-100", "PL-300" },
-    assess = "TA-DATA",        metrics = { "data_analytics_revenue" } },
-  { id = "security",                certs = { "AZ-500", "SC-200", "SC-300", "SC-100" },
-    assess = "TA-SECURITY",    metrics = { "security_revenue", "security_active_usage" } },
-  { id = "modern-workplace",        certs = { "MS-102", "MD-102", "MS-700" },
-    assess = "TA-MODERN-WORK", metrics = { "m365_active_usage", "m365_deployed_seats" } },
-  { id = "application-development", certs = { "AZ-204", "PL-400" },
-    assess = "TA-APPDEV",      metrics = { "appdev_new_customers" } },
-  { id = "devops",                  certs = { "AZ-400", "AZ-104" },
-    assess = "TA-DEVOPS",      metrics = { "devops_revenue" } },
-}
+-- The competencies of the shipped catalogue, the codes that usually count for them, and
+-- their metrics: tests/bench/workloads.lua (found relative to this script, as the calendar).
+local workloads = require "workloads"
+local COMPS = workloads.COMPETENCIES
 local NCOMPS = #COMPS
-local ALL_CERTS = { "AZ-104", "AZ-204", "AZ-305", "AZ-400", "AZ-500", "DP-203", "DP-100",
-  "PL-300", "SC-200", "SC-300", "SC-100", "MS-102", "MD-102", "MS-700", "PL-400" }
-local ALL_ASSESS = { "TA-CLOUD", "TA-DATA", "TA-SECURITY", "TA-MODERN-WORK", "TA-APPDEV",
-  "TA-DEVOPS" }
-local METRICS = { "azure_consumed_revenue", "data_analytics_revenue", "security_revenue",
-  "security_active_usage", "m365_active_usage", "m365_deployed_seats", "appdev_new_customers",
-  "devops_revenue" }
+local ALL_CERTS, ALL_ASSESS = workloads.CERTIFICATIONS, workloads.ASSESSMENTS
 -- The goal each metric feeds (docs/policies.md): revenue and customers are summed over a
 -- 12-month window, usage averaged over 3 months, seats the latest report.
-local METRIC_GOAL = {
-  azure_consumed_revenue = "revenue", data_analytics_revenue = "revenue",
-  security_revenue = "revenue", devops_revenue = "revenue",
-  security_active_usage = "usage", m365_active_usage = "usage",
-  m365_deployed_seats = "seats", appdev_new_customers = "customers",
-}
+local METRICS, METRIC_GOAL, METRIC_ASSESSED = {}, {}, {}
+for i, m in ipairs(workloads.METRICS) do
+  METRICS[i] = m[1]
+  METRIC_GOAL[m[1]] = m[2]
+  METRIC_ASSESSED[m[1]] = m.assessed or false
+end
 -- Value range kind: 1 revenue (0..20000/month), 2 usage/seats (0..1000), 3 new customers (0..5).
 local GOAL_KIND = { revenue = 1, usage = 2, seats = 2, customers = 3 }
 local METRIC_KIND = {}
@@ -393,7 +376,8 @@ local function gen_org(k)
     first_cohort = nusers - ncohort + 1
     first_case = first_cohort - nbase
   end
-  local assessed = target and METRIC_GOAL[target] == "usage"   -- the usage path wants one
+  -- the competency's silver paths, or the one on the shaped metric, want a passed assessment
+  local assessed = cc and (cc.assessed or (target and METRIC_ASSESSED[target]))
 
   -- Users.
   local upre = '{"type":"user","id":"' .. oid .. "-u"

@@ -69,7 +69,7 @@ expect_eq "a dry run of the serving files: nothing changes" "$out" \
 
 # The slip: silver consumption revenue 15000 -> 150000.
 slip() { sed -i 's/at_least = 15000 }/at_least = 150000 }/' pol/cloud-platform.lua; }
-unslip() { sed -i '19s/at_least = 150000 }/at_least = 15000 }/' pol/cloud-platform.lua; }
+unslip() { sed -i '0,/at_least = 150000 }/s//at_least = 15000 }/' pol/cloud-platform.lua; } # the first: silver's
 slip
 wait_for 10 sh -c "${A[*]} ctl status | grep -q '\"held\":{\"version\":'" || fail "the harmful edit was not held"
 v1=$(held_version)
@@ -129,7 +129,7 @@ expect_eq "... and the next sweep stores its results: the four lose silver" \
 expect_eq "... s1's renewal alert is raised" \
   "$(sqlite3 d.db "SELECT count(*) FROM alert a JOIN org o USING (oid) WHERE o.key = 's1' AND a.cleared IS NULL")" 1
 expect_contains "the confirmation is logged" "$(cat serve.log)" \
-  "level=info event=reload result=ok trigger=confirm version=$v1 policies=6 was=$v0"
+  "level=info event=reload result=ok trigger=confirm version=$v1 policies=19 was=$v0"
 set +e
 out=$(ctl reload --confirm "$v1"); rc=$?
 set -e
@@ -142,7 +142,7 @@ wait_for 10 sh -c "[ \"\$(${A[*]} ctl status | sed -n 's/.*\"policy\":\"\([^\"]*
   fail "the harmless edit did not swap"
 v2=$(served)
 expect_contains "a harmless edit swaps at once, logging its impact" "$(cat serve.log)" \
-  "level=info event=reload result=ok trigger=fs version=$v2 policies=6 demoted=0 demoted_pct=0.0 guard_pct=10"
+  "level=info event=reload result=ok trigger=fs version=$v2 policies=19 demoted=0 demoted_pct=0.0 guard_pct=10"
 
 set +e
 "${A[@]}" ctl status --dry-run >/dev/null 2>&1; rc=$?

@@ -7,6 +7,7 @@
 
 mkdir pol
 cp "$ATTAIN_SOURCE_DIR/policies/cloud-platform.lua" pol/
+mkdir -p pol/lib && cp "$ATTAIN_SOURCE_DIR/policies/lib/codes.lua" pol/lib/ # the code lists it requires
 printf 'return {\n' > pol/broken.lua # refused: one error line per reload
 A=("$ATTAIN" --db d.db --policies pol)
 "${A[@]}" init >/dev/null

@@ -35,7 +35,7 @@ wait_for 10 grep -q '^READY=1' notify.log || fail "no READY=1"
 ctl_at_ready=$("${A[@]}" ctl status 2>&1 || true)
 v0=$(sed -n 's/.*event=reload result=ok trigger=start version=\([0-9a-f]*\).*/\1/p' serve.log)
 expect_eq "READY=1 once the start-up set serves, with what serves as STATUS" \
-  "$(said notify.log)" "READY=1 STATUS=serving policy set $v0 (6 policies)"
+  "$(said notify.log)" "READY=1 STATUS=serving policy set $v0 (19 policies)"
 expect_contains "... and the control socket answers by then" "$ctl_at_ready" "\"policy\":\"$v0\""
 
 wait_for 10 sh -c '[ "$(grep -c "^WATCHDOG=1$" notify.log)" -ge 3 ]' \
@@ -45,7 +45,7 @@ kill -HUP "$pid"
 wait_for 10 sh -c '[ "$(grep -c "^READY=1" notify.log)" -ge 2 ]' || fail "no READY=1 after SIGHUP"
 expect_eq "SIGHUP: RELOADING=1 with MONOTONIC_USEC, then READY=1" "$(said notify.log | sed -n '2,3p')" \
   "RELOADING=1 MONOTONIC_USEC=N STATUS=reloading policies (sighup)
-READY=1 STATUS=serving policy set $v0 (6 policies)"
+READY=1 STATUS=serving policy set $v0 (19 policies)"
 
 # A broken edit (seen by the directory watch) is refused; STATUS says so, still READY.
 printf 'local a = require "attain"\nreturn a.competency {\n  id = "cloud-platform" name = "x",\n}\n' > pol/zz-broken.lua
@@ -53,7 +53,7 @@ wait_for 10 grep -q 'the last reload failed' notify.log || fail "the refused set
 expect_eq "a file change: RELOADING=1 then READY=1 naming the refused file" \
   "$(said notify.log | sed -n '4,5p')" \
   "RELOADING=1 MONOTONIC_USEC=N STATUS=reloading policies (fs)
-READY=1 STATUS=serving policy set $v0 (6 policies); the last reload failed: pol/zz-broken.lua:3: failed to compile: '}' expected (to close '{' at line 2) near 'name'"
+READY=1 STATUS=serving policy set $v0 (19 policies); the last reload failed: pol/zz-broken.lua:3: failed to compile: '}' expected (to close '{' at line 2) near 'name'"
 
 kill -TERM "$pid"
 set +e

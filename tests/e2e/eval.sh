@@ -9,12 +9,12 @@ P="$ATTAIN_SOURCE_DIR/policies"
 "$ATTAIN" --db a.db import "$ATTAIN_SOURCE_DIR"/examples/facts.jsonl >/dev/null
 
 out=$("$ATTAIN" --policies "$P" check)
-expect_contains "check passes on the shipped policies" "$out" "6 policies ok"
+expect_contains "check passes on the shipped policies" "$out" "19 policies, 1 lib/ module ok"
 
 "$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --json > first.jsonl 2>/dev/null
 "$ATTAIN" --db a.db --policies "$P" eval --at 2026-11-25 --json > second.jsonl 2>/dev/null
 expect_eq "eval --json twice at the same --at is byte-identical" "$(cmp first.jsonl second.jsonl && echo same)" same
-expect_eq "one line per organisation x competency" "$(wc -l < first.jsonl)" 36
+expect_eq "one line per organisation x competency" "$(wc -l < first.jsonl)" 114
 expect_contains "contoso is silver in cloud-platform" "$(grep '"org":"contoso","competency":"cloud-platform"' first.jsonl)" '"level":"silver"'
 reached=$(grep -c '"at":"[^"]*","level":"\(silver\|gold\)"' first.jsonl)
 expect_eq "a result is stored per organisation x competency that reached a level" \
@@ -31,6 +31,7 @@ expect_eq "re-evaluating replaces results instead of adding rows" "$(sqlite3 n.d
 # A policy directory with one broken policy of each kind next to good ones.
 mkdir bad
 cp "$P"/cloud-platform.lua "$P"/security.lua bad/
+cp -r "$P"/lib bad/ # the code lists they require
 cat > bad/syntax.lua <<'LUA'
 local a = require "attain"
 return a.competency {
@@ -126,4 +127,10 @@ expect_contains "a window's oldest month counts, the month before does not" "$ou
 out=$("$ATTAIN" --db w.db --policies windows/seats eval --at 2026-11-25 2>/dev/null)
 expect_contains "... also when a seats goal makes the sweep read every month" "$out" "window                       silver"
 expect_contains "a seats goal finds a latest month older than every window" "$out" "seats                        silver"
+# --read-only reads what a sweep reads and evaluates and writes nothing (a benchmark's floor).
+before=$(content a.db)
+out=$("$ATTAIN" --db a.db --policies "$P" eval --read-only --at 2026-11-20 2>&1)
+expect_contains "eval --read-only reads every organisation, even before what is stored" "$out" \
+  "read the facts of 6 organisations (for $(ls "$P"/*.lua | wc -l) competencies)"
+expect_eq "... and writes nothing" "$(content a.db)" "$before"
 finish

@@ -7,6 +7,7 @@
 
 mkdir -p policies/lib
 cp "$ATTAIN_SOURCE_DIR/policies/cloud-platform.lua" policies/
+cp "$ATTAIN_SOURCE_DIR/policies/lib/codes.lua" policies/lib/ # the code lists it requires
 cat > policies/lib/points.lua <<'EOF'
 local a = require "attain"
 local M = {}

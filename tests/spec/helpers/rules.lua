@@ -1,17 +1,7 @@
--- The scenarios every policy spec runs, written once: a path at its thresholds and one short
--- of them (`rules.path_cases`), and the rules that decide whether a certified person counts
--- (`rules.certified_person_rules`: R6-R8, R11, R15). Each call defines busted `it` blocks in
--- the enclosing `describe`, so a policy spec keeps its own describes, thresholds and numbers:
---
---   describe("silver consumption path (2 certified, 15000 revenue over 12 months)", function()
---     rules.path_cases(evaluate, "consumption", "silver", {
---       { "is met at exactly 2 certified people and 15000 revenue",
---         given = { { ["AZ-104"] = 1, ["AZ-204"] = 1 }, 0, 15000 },
---         level = "silver", met = true, haves = { 2, 15000 } },
---     })
---   end)
---
--- Every scenario evaluates around rules.AT; the policy specs use it as their evaluation time.
+-- The rules that decide whether a certified person counts (R6-R8, R11, R15), written once
+-- as busted `it` blocks in the enclosing `describe` (`rules.certified_person_rules`);
+-- helpers/scenarios.lua runs them on one path of every policy. Every scenario evaluates
+-- around rules.AT; the policy specs use it as their evaluation time.
 local busted = require "busted" -- `it` and `assert` are not globals of a required module
 local fixture = require "attain.fixture"
 local it, assert = busted.it, busted.assert
@@ -21,51 +11,6 @@ local rules = {}
 
 rules.AT = "2026-11-25T00:00:00Z"
 local AT = rules.AT
-
--- The `setup` of a policy spec: returns function(fx, org, certs, assessed, ...) that adds to `fx`
--- the organisation `org` with `certs[code]` holders of each code of o.codes ({ ["AZ-104"] = 2 }),
--- `assessed` people with a passed o.assessment, and for the i-th of o.metrics ({ metric, months = n })
--- the i-th further argument in total over the n calendar months ending 2026-11 (nothing for 0);
--- then 1000000 for each { metric, period } of o.outside, just outside its window: it must never
--- count. Returns fx.
-function rules.organisation(o)
-  return function(fx, org, certs, assessed, ...)
-    local values = { ... }
-    fx:org(org)
-    for _, code in ipairs(o.codes) do
-      if certs[code] then fx:certified_people(org, certs[code], code) end
-    end
-    if assessed > 0 then fx:assessed_people(org, assessed, o.assessment) end
-    for i, m in ipairs(o.metrics) do
-      local value = values[i] or error("rules.organisation: no value for " .. m[1], 2)
-      if value > 0 then fx:metric_total(org, m[1], value, { to = "2026-11", months = m.months }) end
-    end
-    for _, m in ipairs(o.outside) do fx:metric(org, m[1], m[2], 1000000) end
-    return fx
-  end
-end
-
--- One `it` per case: `evaluate(table.unpack(case.given))`, then on path (id, level):
---   case[1]      the name of the `it`
---   case.level   the organisation's level (nil: none)
---   case.met     whether the path is met
---   case.haves   the `have` of every goal of the path, in order
---   case.unmet   optional: the id of another path of the same level that must not be met
-function rules.path_cases(evaluate, id, level, cases)
-  for _, case in ipairs(cases) do
-    if not (type(case[1]) == "string" and case.given and type(case.met) == "boolean" and case.haves) then
-      error("rules.path_cases: a case needs a name, given, met and haves", 2)
-    end
-    it(case[1], function()
-      local r = evaluate(table.unpack(case.given))
-      assert.are.equal(case.level, r.level)
-      local p = path(r, id, level)
-      assert.are.equal(case.met, p.met)
-      assert.are.same(case.haves, haves(p))
-      if case.unmet then assert.is_false(path(r, case.unmet, level).met) end
-    end)
-  end
-end
 
 -- The rules that decide whether one certified person ("u2" of "contoso") counts, each as an `it`:
 -- 24 hours after earning or after the MSA was associated (R6), until they leave (R8; again once
@@ -82,6 +27,7 @@ end
 --   spec.codes        optional, per scenario: { earned =, linked =, left =, returned =,
 --                     expired =, moved =, override = } another code than spec.code
 --   spec.holder       what an override stands for, for the names ("an SC-100 holder")
+--   spec.new          optional: the fixture constructor (default fixture.new)
 --
 -- Returns `one_short(fx?, org?)` (defaults: a new fixture, "contoso") and
 -- `assert_counted(r, counted)`, for the policy's own cases.
@@ -91,8 +37,10 @@ function rules.certified_person_rules(spec)
 
   local function code(scenario) return spec.codes and spec.codes[scenario] or spec.code end
 
+  local new = spec.new or fixture.new
+
   local function one_short(fx, org)
-    return spec.one_short(fx or fixture.new(), org or "contoso")
+    return spec.one_short(fx or new(), org or "contoso")
   end
 
   local function assert_counted(r, counted)
