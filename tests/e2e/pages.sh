@@ -29,6 +29,7 @@ trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; rm -r
 serve() {
   local log=$1
   shift
+  : > "$log" # before the daemon opens it: the loop below may read it first
   "$@" 2> "$log" &
   pid=$!
   pids+=("$pid")
@@ -73,6 +74,10 @@ expect_eq "... listing every organisation, in import order" "$(ids "$page")" \
 expect_contains "... with the counts per state" "$page" '<span class="k dot at_risk">At risk</span>'
 expect_contains "... each organisation linking to its page" "$page" '<a href="/orgs/contoso">Contoso Ltd</a>'
 expect_contains "... a search box with its label" "$page" '<label for="f-search">Search by id or name</label>'
+expect_eq "... a competency filter offering every competency of the policy set, by name" \
+  "$(sed -n 's/.*<select id="f-competency" name="competency">\(.*\)<\/select>.*/\1/p' <<< "$page" |
+     grep -o '<option value="[^"]*">[^<]*</option>' | sed 's/<option value="\([^"]*\)">/\1 /; s/<.*//' | sort)" \
+  "$(for f in pol/*.lua; do printf '%s %s\n' "$(basename "$f" .lua)" "$(sed -n 's/^ *name = "\(.*\)",$/\1/p' "$f" | head -n 1)"; done | sort)"
 nonempty=0 n=0
 for f in "state=active" "state=at_risk" "competency=cloud-platform&state=active" "search=north+trad" \
   "state=expired" "level=gold" "level=silver" "search=cont&level=silver"; do
@@ -108,8 +113,9 @@ page=$(dom "$url/orgs/contoso?at=$at")
 "${A[@]}" status contoso --json --at "$at" > status.jsonl
 expect_contains "the organisation page is headed by its name" "$page" "<h1>Contoso Ltd</h1>"
 expect_contains "... has a summary" "$page" '<h2 id="summary-h">Summary</h2>'
-expect_eq "... a section per competency" "$(grep -o '<section class="card" id="c[0-9]*"' <<< "$page" | wc -l)" \
-  "$(wc -l < status.jsonl)"
+expect_eq "... a section per competency of status --json, one per policy" \
+  "$(grep -o '<section class="card" id="c[0-9]*"' <<< "$page" | wc -l) $(wc -l < status.jsonl)" \
+  "$(ls pol/*.lua | wc -l) $(ls pol/*.lua | wc -l)"
 jq -r '.. | objects | select(has("have") and has("need") and has("label")) |
   "max=\"\(if .need > 0 then .need else 1 end)\" value=\"\(if .need <= 0 then 1 elif .have > .need then .need elif .have < 0 then 0 else .have end)\""' \
   status.jsonl | sort > goals.want
