@@ -237,7 +237,8 @@ void page_respond(http_exchange *x, page *p, int status) {
   http_respond(x, status, "text/html; charset=utf-8", body, len);
 }
 
-void page_org_href(page *p, const char *key, const char *sub, int keep_at) {
+void page_org_href(page *p, const char *key, const char *sub, int keep_at,
+                   const char *competency) {
   html *h = &p->h;
   html_raw(h, "href=\"/orgs/");
   html_url(h, key);
@@ -253,6 +254,11 @@ void page_org_href(page *p, const char *key, const char *sub, int keep_at) {
   if (keep_at && p->at) {
     html_raw(h, sep == '?' ? "?at=" : "&amp;at=");
     html_url(h, p->at);
+    sep = '&';
+  }
+  if (competency) {
+    html_raw(h, sep == '?' ? "?competency=" : "&amp;competency=");
+    html_url(h, competency);
   }
   html_raw(h, "\"");
 }

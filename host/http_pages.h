@@ -2,7 +2,8 @@
  * (docs/dashboard.md), for people in a browser, with JavaScript on or off:
  *
  *   GET /orgs                 the organisations: search, filters, counts per state, pages
- *   GET /orgs/{id}            an organisation's Competencies page (R4, R9–R14)
+ *   GET /orgs/{id}            an organisation's Competencies page (R4, R9–R14);
+ *                             ?competency=ID: that competency alone
  *   GET /orgs/{id}/profile    its business profile (R9, R13, R16)
  *   GET /status               the operator's page: policy set, reloads, sweeps, errors
  *

@@ -28,9 +28,10 @@ void page_end(page *p, const char *note);
 /* Answers with the page (text/html) and frees it. */
 void page_respond(http_exchange *x, page *p, int status);
 
-/* href="..." of an organisation's page ("" or "/profile"), carrying the viewer's signature
- * and (`keep_at`) the page's ?at=. */
-void page_org_href(page *p, const char *key, const char *sub, int keep_at);
+/* href="..." of an organisation's page ("" or "/profile"), carrying the viewer's signature,
+ * (`keep_at`) the page's ?at= and (`competency` not NULL) ?competency=. */
+void page_org_href(page *p, const char *key, const char *sub, int keep_at,
+                   const char *competency);
 
 /* A lifecycle state ("at_risk"; NULL for none) as a coloured label: "At risk". */
 void page_state(page *p, const char *state);

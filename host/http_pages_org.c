@@ -9,7 +9,8 @@
  * open alert with its cause (R12), the nearest unmet path first with what it lacks
  * (progress.h: the sentences of `attain status`), every path and goal with a <progress>
  * bar and the numbers as text, each person once with what counts and what does not and
- * why (people.h), and the status history as a timeline (as stored up to ?at=). The
+ * why (people.h), and the status history as a timeline (as stored up to ?at=);
+ * ?competency=ID narrows it to that competency, as `attain status --competency`. The
  * profile (R9, R13, R16): the competencies customers see by the rule of profile.h, by
  * level, with their benefits. */
 #include <stdio.h>
@@ -53,6 +54,7 @@ typedef struct org_page {
   int rendered;
   term_line l; /* sentences of progress.h / people.h, then escaped */
   int goal_ids;
+  const char *only; /* ?competency=: the Competencies page of that competency alone */
 } org_page;
 
 static int on_org(void *arg, const store_org_row *r) {
@@ -147,6 +149,7 @@ static void head(org_page *o) {
     html_f(h, "<input type=\"hidden\" name=\"exp\" value=\"%s\">"
               "<input type=\"hidden\" name=\"sig\" value=\"%s\">",
            p->v->exp, p->v->sig);
+  if (o->only) html_f(h, "<input type=\"hidden\" name=\"competency\" value=\"%s\">", o->only);
   char at[ISOTIME_BUFSZ];
   isotime_format(o->at, at);
   html_f(h, "<div><label for=\"at\">Show as of</label><input id=\"at\" name=\"at\" "
@@ -159,11 +162,11 @@ static void head(org_page *o) {
   html_raw(h, o->which == PAGE_COMPETENCIES ? "<nav class=\"tabs\" aria-label=\"Organisation\">"
                                               "<a class=\"on\" "
                                             : "<nav class=\"tabs\" aria-label=\"Organisation\"><a ");
-  page_org_href(p, o->key, "", 1);
+  page_org_href(p, o->key, "", 1, NULL);
   html_raw(h, ">Competencies");
   if (o->which == PAGE_COMPETENCIES) html_raw(h, here);
   html_raw(h, o->which == PAGE_PROFILE ? "</a><a class=\"on\" " : "</a><a ");
-  page_org_href(p, o->key, "/profile", 1);
+  page_org_href(p, o->key, "/profile", 1, NULL);
   html_raw(h, ">Business profile");
   if (o->which == PAGE_PROFILE) html_raw(h, here);
   html_raw(h, "</a></nav>\n");
@@ -208,19 +211,31 @@ static int next_step(org_page *o, const eval_row *row, const progress_step *next
   return 0;
 }
 
+/* The row is left out: ?competency= asks for another. */
+static int skipped(const org_page *o, const eval_row *row) {
+  return o->only && strcmp(o->set->files[row->policy].stem, o->only) != 0;
+}
+
 static void summary(org_page *o, const eval_chunk *c) {
   page *p = &o->p;
   html *h = &p->h;
   int silver = 0, gold = 0, members = 0, alerts = 0;
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
+    if (skipped(o, row)) continue;
     silver += !row->failed && row->level == RESULT_LEVEL_SILVER;
     gold += !row->failed && row->level == RESULT_LEVEL_GOLD;
     members += profile_in_force(row);
     alerts += row->alert_cause != NULL;
   }
   html_raw(h, "<section class=\"card\" aria-labelledby=\"summary-h\">\n"
-              "<h2 id=\"summary-h\">Summary</h2>\n<ul class=\"tiles\">");
+              "<h2 id=\"summary-h\">Summary</h2>\n");
+  if (o->only) {
+    html_raw(h, "<p>This competency alone. <a ");
+    page_org_href(p, o->key, "", 1, NULL);
+    html_raw(h, ">Every competency</a></p>\n");
+  }
+  html_raw(h, "<ul class=\"tiles\">");
   html_f(h, "<li><div class=\"tile\"><span class=\"n\">%d</span><span class=\"k\">"
             "Levels reached</span><br><span class=\"id\">%d gold, %d silver</span></div></li>",
          silver + gold, gold, silver);
@@ -236,8 +251,11 @@ static void summary(org_page *o, const eval_chunk *c) {
               "<tbody>\n");
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
-    html_f(h, "<tr><th scope=\"row\"><a href=\"#c%d\">%s</a></th><td data-label=\"Level\">",
-           r + 1, competency_name(o, row));
+    if (skipped(o, row)) continue;
+    /* the name opens the competency alone (its section right under the summary) */
+    html_raw(h, "<tr><th scope=\"row\"><a ");
+    page_org_href(p, o->key, "", 1, o->set->files[row->policy].stem);
+    html_f(h, ">%s</a></th><td data-label=\"Level\">", competency_name(o, row));
     if (row->failed)
       html_raw(h, "<span class=\"badge met-err\">Error</span>");
     else if (row->level)
@@ -267,7 +285,8 @@ static void summary(org_page *o, const eval_chunk *c) {
       page_words0(p, row->cause);
     }
     else if (!next_step(o, row, &next))
-      html_raw(h, "<span class=\"muted\">—</span>");
+      html_raw(h, !row->level && !row->mlevel ? "<span class=\"muted\">Nothing done yet</span>"
+                                              : "<span class=\"muted\">—</span>");
     html_raw(h, "</td></tr>\n");
   }
   html_raw(h, "</tbody>\n</table></div>\n</section>\n");
@@ -276,7 +295,7 @@ static void summary(org_page *o, const eval_chunk *c) {
               "<h2 id=\"alerts-h\">Open alerts</h2>\n");
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
-    if (!row->alert_cause) continue;
+    if (!row->alert_cause || skipped(o, row)) continue;
     html_f(h, "<div class=\"callout risk\"><strong><a href=\"#c%d\">%s</a>: renewal at risk"
               "</strong><p>%s (raised ",
            r + 1, competency_name(o, row), LIFECYCLE_RISK_MESSAGE);
@@ -513,7 +532,8 @@ static void competency(org_page *o, const eval_row *row, int index) {
 static void competencies_page(org_page *o, const eval_chunk *c) {
   head(o);
   summary(o, c);
-  for (int r = 0; r < c->nrows; r++) competency(o, &c->rows[r], r + 1);
+  for (int r = 0; r < c->nrows; r++)
+    if (!skipped(o, &c->rows[r])) competency(o, &c->rows[r], r + 1);
   foot(o);
 }
 
@@ -625,6 +645,14 @@ static void org_pages(const http_pages_env *e, http_exchange *x, const http_page
     e->give(e->pool, s);
     http_pages_error(x, v, 503, "Not ready",
                      "No good policy set is loaded yet, so nothing can be evaluated.");
+    return;
+  }
+  o.only = which == PAGE_COMPETENCIES ? page_param(x, "competency") : NULL;
+  if (o.only && policy_set_find(o.set, o.only) < 0) {
+    e->give(e->pool, s);
+    policy_set_unref(o.set);
+    http_pages_error(x, v, 404, "No such competency",
+                     "The policy set serving has no competency with this id.");
     return;
   }
   if (which == PAGE_COMPETENCIES) {

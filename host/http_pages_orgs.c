@@ -275,7 +275,7 @@ void http_pages_orgs(const http_pages_env *e, http_exchange *x, const http_page_
       for (int i = 0; i < it.n && rc == STORE_OK; i++) {
         const org_item *o = &it.v[i];
         html_raw(h, "<tr><th scope=\"row\"><a ");
-        page_org_href(&p, o->key, "", 1);
+        page_org_href(&p, o->key, "", 1, NULL);
         html_f(h, ">%s</a><br><span class=\"id\">%s</span></th><td data-label=\"Competencies\">",
                o->name ? o->name : o->key, o->key);
         standing_out so = {&p, set, q.competency, 1, 0};

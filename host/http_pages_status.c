@@ -142,10 +142,12 @@ static void sweeps(page *p, const daemon_view *v) {
   html *h = &p->h;
   static const char *const kinds[VIEW_SWEEP_KINDS] = {"Incremental (due)", "Full"};
   html_raw(h, "<section class=\"card\" aria-labelledby=\"sweeps-h\">\n<h2 id=\"sweeps-h\">"
-              "Sweeps</h2>\n<div class=\"scroll\"><table class=\"stack\">\n<thead><tr><th scope=\"col\">Kind</th>"
+              "Sweeps</h2>\n<div class=\"scroll\"><table class=\"stack\">\n<caption>The duration "
+              "and organisations of the last sweep of each kind; how many sweeps succeeded, failed "
+              "or were deferred since the daemon started.</caption>\n<thead><tr><th scope=\"col\">Kind</th>"
               "<th scope=\"col\">Last success</th><th scope=\"col\" class=\"num\">Duration</th>"
               "<th scope=\"col\" class=\"num\">Organisations</th><th scope=\"col\" class=\"num\">"
-              "Succeeded</th><th scope=\"col\" class=\"num\">Failed</th><th scope=\"col\" "
+              "Sweeps succeeded</th><th scope=\"col\" class=\"num\">Failed</th><th scope=\"col\" "
               "class=\"num\">Deferred</th><th scope=\"col\">Last outcome</th></tr></thead>\n"
               "<tbody>\n");
   for (int k = 0; k < VIEW_SWEEP_KINDS; k++) {

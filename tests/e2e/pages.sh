@@ -131,6 +131,19 @@ expect_contains "... who does not count and why" "$(text "$page")" 'AZ-305 does 
 expect_eq "... each person once per competency" \
   "$(sed -n '/id="c2"/,/<\/section>/p' <<< "$page" | grep -o '<th scope="row">c-[a-z]*</th>' | sort | uniq -d)" ""
 expect_contains "... the membership and its end" "$(text "$page")" "in force until 2026-12-31"
+expect_contains "... each competency's name opening it alone" "$page" \
+  '<a href="/orgs/contoso?at=2026-11-25T00%3A00%3A00Z&amp;competency=cloud-platform">Cloud Platform</a>'
+page=$(dom "$url/orgs/contoso?at=$at&competency=cloud-platform")
+expect_eq "the Competencies page of one competency has its section alone" \
+  "$(grep -o '<section class="card" id="c[0-9]*"' <<< "$page" | wc -l) $(grep -c '<tr><th scope="row"><a href="/orgs/contoso' <<< "$page")" "1 1"
+jq -r 'select(.competency == "cloud-platform") | .. | objects | select(has("have") and has("need") and has("label")) |
+  "max=\"\(if .need > 0 then .need else 1 end)\" value=\"\(if .need <= 0 then 1 elif .have > .need then .need elif .have < 0 then 0 else .have end)\""' \
+  status.jsonl | sort > goals1.want
+expect_eq "... with every goal of that competency ($(wc -l < goals1.want))" \
+  "$(grep -o '<progress max="[^"]*" value="[^"]*"' <<< "$page" | sed 's/^<progress //' | sort)" "$(cat goals1.want)"
+expect_contains "... and a way back to every competency" "$page" '<a href="/orgs/contoso?at=2026-11-25T00%3A00%3A00Z">Every competency</a>'
+expect_contains "... the replay keeping the competency" "$page" '<input type="hidden" name="competency" value="cloud-platform">'
+expect_eq "... an unknown competency is 404" "$(code "$url/orgs/contoso?competency=nothing-such")" 404
 page=$(dom "$url/orgs/tailspin?at=$at")
 expect_contains "an organisation at risk shows the alert and its cause" "$(text "$page")" \
   'Cause: by the end of the membership (2026-12-31): silver path consumption'
@@ -148,7 +161,8 @@ expect_contains "an unknown organisation is a page saying so" "$(dom "$url/orgs/
 expect_eq "... with 404" "$(code "$url/orgs/nobody")" 404
 expect_eq "a bad ?at= is 400" "$(code "$url/orgs/contoso?at=yesterday")" 400
 
-for p in "orgs" "orgs?state=at_risk&competency=cloud-platform" "orgs/contoso?at=$at" \
+for p in "orgs" "orgs?state=at_risk&competency=cloud-platform" "orgs?at=$at&limit=2" "orgs/contoso?at=$at" \
+  "orgs/contoso?at=$at&competency=cloud-platform" \
   "orgs/tailspin?at=$at" "orgs/fabrikam/profile" "status" "orgs/nobody"; do
   valid "page-$(tr -c 'a-z0-9' _ <<< "$p")" "$url/$p"
 done
@@ -176,9 +190,12 @@ qa="exp=$exp&amp;sig=$sig"
 page=$(dom "$link")
 expect_contains "the link opens the organisation's page" "$page" "<h1>Contoso Ltd</h1>"
 expect_contains "... with its goals" "$page" '<progress max="'
-expect_eq "... and links to nothing but the organisation's own pages" \
-  "$(grep -o 'href="/[^"]*"' <<< "$page" | grep -v "^href=\"/orgs/contoso\(/profile\)\??$qa\(&amp;at=[^\"]*\)\?\"$" | sort -u)" ""
-expect_eq "... both of them" "$(grep -o 'href="/[^"]*"' <<< "$page" | sort -u | wc -l)" 2
+expect_eq "... and links to nothing but the organisation's own pages, each with the signature" \
+  "$(grep -o 'href="/[^"]*"' <<< "$page" |
+     grep -v "^href=\"/orgs/contoso\(/profile\)\??$qa\(&amp;at=[^\"&]*\)\?\(&amp;competency=[a-z-]*\)\?\"$" | sort -u)" ""
+expect_eq "... both of them" "$(grep -o 'href="/[^"?]*' <<< "$page" | sort -u | paste -sd' ')" \
+  'href="/orgs/contoso href="/orgs/contoso/profile'
+expect_contains "... one competency alone too" "$(dom "$url/orgs/contoso?$q&competency=cloud-platform")" "This competency alone."
 expect_contains "... its profile too" "$(dom "$url/orgs/contoso/profile?$q")" "Business profile"
 page=$(dom "$url/orgs/fabrikam?$q")
 expect_contains "contoso's link does not open fabrikam's page" "$page" "<h1>This link is not valid</h1>"
