@@ -1,6 +1,7 @@
 /* cmd_eval.c — `attain eval`: evaluate organisations and store the results. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -26,7 +27,7 @@ typedef struct run_state {
   jsonw line;
   const eval_chunk *chunk;
   int64_t counts[3]; /* none, silver, gold */
-  eval_store_counts stored;
+  eval_store w; /* the sweep's writer */
 } run_state;
 
 static void print_json(run_state *st, const eval_row *row) {
@@ -39,7 +40,7 @@ static void print_json(run_state *st, const eval_row *row) {
 static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
   run_state *st = arg;
   st->chunk = c;
-  if (eval_store_chunk(st->s, st->set, st->at, c, &st->stored, err, errsz)) return -1;
+  if (eval_store_put(&st->w, c, err, errsz) < 0) return -1;
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
     if (!row->failed) st->counts[row->level]++;
@@ -141,7 +142,17 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   req.set = st.set;
   jsonw_init(&st.line);
   eval_stats stats;
+  eval_store_init(&st.w, st.s, st.set, st.at);
   rc = eval_run(&req, &stats, err, sizeof err);
+  if (rc) {
+    eval_store_abort(&st.w);
+  } else {
+    struct timespec t0, t1; /* the last group's commit is part of the sweep's time */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = eval_store_commit(&st.w, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    stats.seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  }
   if (rc) fprintf(ctx->err, "attain eval: %s\n", err);
   fflush(ctx->out);
   if (read_only)
@@ -157,8 +168,8 @@ static int run(attain_ctx *ctx, const cli_args *args) {
           (long long)stats.orgs, st.set->nfiles, stats.seconds,
           stats.seconds > 0 ? (double)stats.evaluations / stats.seconds : 0.0,
           (long long)st.counts[2], (long long)st.counts[1], (long long)st.counts[0],
-          (long long)stats.errors, (long long)st.stored.transitions,
-          (long long)st.stored.alerts_raised, (long long)st.stored.alerts_cleared, st.set->version);
+          (long long)stats.errors, (long long)st.w.counts.transitions,
+          (long long)st.w.counts.alerts_raised, (long long)st.w.counts.alerts_cleared, st.set->version);
   jsonw_free(&st.line);
   free(due);
   policy_set_unref(st.set);

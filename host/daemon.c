@@ -70,9 +70,10 @@ typedef struct job {
   int failed;
   char err[1024];
   eval_stats stats;
+  eval_store w;            /* the job's writer (eval_store.h); its counts once committed */
   eval_store_counts counts;
   int64_t selected;        /* organisations chosen for the sweep */
-  int64_t progress;        /* organisations stored so far (read by status, atomically) */
+  int64_t progress;        /* organisations evaluated so far (read by status, atomically) */
   struct policy_errors {   /* per policy of `set`: rows evaluated, how many failed, the first */
     int64_t evaluations, count;
     char *org, *error;
@@ -83,6 +84,7 @@ typedef struct job {
     char *org, *cause;
   } *alerts;
   size_t nalerts, alerts_cap;
+  size_t nalerts_stored;   /* of them, those whose group committed: the ones logged */
 } job;
 
 typedef struct waiter {
@@ -174,8 +176,8 @@ static void on_retry(uv_timer_t *t);
 
 static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
   job *j = arg;
-  int rc = eval_store_chunk(j->d->s, j->set, j->at, c, &j->counts, err, errsz);
-  if (rc) return rc;
+  int committed = eval_store_put(&j->w, c, err, errsz);
+  if (committed < 0) return committed;
   for (int r = 0; r < c->nrows; r++) {
     const eval_row *row = &c->rows[r];
     const char *competency = j->set->files[row->policy].stem;
@@ -220,6 +222,7 @@ static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz)
                     row->failed ? NULL : lifecycle_state_name(row->state), "error", row->error));
     }
   }
+  if (committed) j->nalerts_stored = j->nalerts;
   __atomic_add_fetch(&j->progress, c->norgs, __ATOMIC_RELAXED);
   return 0;
 }
@@ -227,6 +230,7 @@ static int job_on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz)
 static void job_work(uv_work_t *w) {
   job *j = w->data;
   daemon *d = j->d;
+  uint64_t started = uv_hrtime(); /* the job's time: choosing, evaluating, storing */
   eval_request req = {.db = d->o.db, .set = j->set, .at = j->at, .workers = d->o.workers,
                       .report = POLICY_REPORT_LEVEL, .on_chunk = job_on_chunk, .arg = j,
                       .stop = &d->stopping, .nice = 10, .busy_ms = DAEMON_BUSY_MS};
@@ -252,7 +256,16 @@ static void job_work(uv_work_t *w) {
     req.hi = req.lo;
     j->selected = 1;
   }
+  eval_store_init(&j->w, d->s, j->set, j->at);
   if (!rc) rc = eval_run(&req, &j->stats, j->err, sizeof j->err);
+  if (rc) {
+    eval_store_abort(&j->w);
+  } else {
+    rc = eval_store_commit(&j->w, j->err, sizeof j->err);
+    if (!rc) j->nalerts_stored = j->nalerts;
+  }
+  j->counts = j->w.counts;
+  j->stats.seconds = (double)(uv_hrtime() - started) / 1e9;
   free(oids);
   j->failed = rc != 0;
   j->rc = rc;
@@ -388,7 +401,7 @@ static void job_done(uv_work_t *w, int status) {
                (long long)j->counts.alerts_cleared, j->set->version,
                j->failed ? " failure=" : "", j->failed ? log_quote(q, sizeof q, j->err) : "");
   }
-  for (size_t i = 0; i < j->nalerts; i++) {
+  for (size_t i = 0; i < j->nalerts_stored; i++) {
     const struct alert_note *a = &j->alerts[i];
     char qo[1100], qc[256], qcause[1600];
     log_line(&d->o.log, LOG_INFO, "alert", "action=%s org=%s competency=%s cause=%s",

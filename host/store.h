@@ -2,7 +2,8 @@
  *
  * One `store` is one SQLite connection (WAL, foreign keys on, a busy timeout) with its
  * prepared statements, which are prepared on first use, reused, and finalized at one
- * place (store_close). Every write runs inside store_tx, one transaction per call.
+ * place (store_close). Every write runs inside a transaction: store_tx, one per call, or
+ * store_begin ... store_commit for a writer that groups a stream of writes.
  * Errors carry SQLite's extended result code and the statement that failed; a lock held
  * by another connection past the busy timeout is STORE_EBUSY, so callers can retry.
  *
@@ -52,6 +53,14 @@ const char *store_sqlite_version(void);
  * otherwise (fn's return value is passed through). Nested calls are refused. */
 int store_tx(store *s, int (*fn)(store *s, void *arg, char *err, size_t errsz), void *arg,
              char *err, size_t errsz);
+
+/* A transaction held open across calls, for a writer that stores a stream in groups
+ * (eval_store.c): store_begin opens an IMMEDIATE transaction (STORE_EBUSY while another
+ * process writes; nesting refused, as with store_tx), store_commit commits it (rolling
+ * back if the commit fails), store_rollback abandons it. */
+int store_begin(store *s, char *err, size_t errsz);
+int store_commit(store *s, char *err, size_t errsz);
+void store_rollback(store *s);
 
 /* The data revision: a counter bumped once by every import that changed facts. An
  * organisation's `rev` is the data revision of the last change to its facts. */

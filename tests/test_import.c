@@ -265,6 +265,7 @@ static void holds_facts_to_the_schema(void) {
   CHECK(memcmp(before, after, sizeof before) == 0); /* not even the org of line 1 */
   store_close(s);
   policy_schema_free(schema);
+  testdb_remove(p);
 }
 
 int main(void) {

@@ -79,15 +79,32 @@ static inline char *testdb_dump(const char *path) {
 }
 
 /* Writes `text` to a new file and returns its path. */
+/* The files testdb_file wrote, removed when the test exits. */
+static char testdb_files[128][160];
+static int testdb_nfiles;
+
+static inline void testdb_files_remove(void) {
+  for (int i = 0; i < testdb_nfiles; i++) unlink(testdb_files[i]);
+}
+
+/* `text` written to "/tmp/attain-test-PID-NAME" (removed at exit); returns the path. */
 static inline const char *testdb_file(const char *name, const char *text) {
-  static char buf[8][160];
-  static int n;
-  char *p = buf[n++ % 8];
-  snprintf(p, 160, "/tmp/attain-test-%d-%s", (int)getpid(), name);
+  char p[160];
+  snprintf(p, sizeof p, "/tmp/attain-test-%d-%s", (int)getpid(), name);
+  int i = 0;
+  while (i < testdb_nfiles && strcmp(testdb_files[i], p) != 0) i++;
+  if (i == 128) {
+    fprintf(stderr, "testdb_file: more than 128 files\n");
+    abort();
+  }
+  if (i == testdb_nfiles) {
+    if (!testdb_nfiles) atexit(testdb_files_remove);
+    snprintf(testdb_files[testdb_nfiles++], sizeof testdb_files[0], "%s", p);
+  }
   FILE *f = fopen(p, "wb");
   fputs(text, f);
   fclose(f);
-  return p;
+  return testdb_files[i];
 }
 
 #endif

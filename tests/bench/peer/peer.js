@@ -156,16 +156,31 @@ async function worker () {
   const t0 = process.hrtime.bigint()
   let rules = JSON.parse(fs.readFileSync(rulesFile, 'utf8'))
   const orgs = []
-  const text = fs.readFileSync(facts, 'utf8')
-  let start = 0
+  // Read in pieces: at 640,000 organisations the export (1.5 GB) is longer than a V8 string
+  // may be. Line k is this worker's when k % workers === index.
   let line = 0
-  while (start < text.length) {
-    let end = text.indexOf('\n', start)
-    if (end < 0) end = text.length
-    if (end > start && line % workers === index) orgs.push(JSON.parse(text.slice(start, end)))
-    if (end > start) line++
-    start = end + 1
+  const take = (buf, start, end) => {
+    if (end <= start) return
+    if (line % workers === index) orgs.push(JSON.parse(buf.toString('utf8', start, end)))
+    line++
   }
+  const fd = fs.openSync(facts, 'r')
+  const piece = Buffer.alloc(1 << 24)
+  let carry = Buffer.alloc(0)
+  for (;;) {
+    const n = fs.readSync(fd, piece, 0, piece.length, null)
+    if (n === 0) break
+    const buf = carry.length ? Buffer.concat([carry, piece.subarray(0, n)]) : piece.subarray(0, n)
+    let start = 0
+    let end
+    while ((end = buf.indexOf(10, start)) >= 0) {
+      take(buf, start, end)
+      start = end + 1
+    }
+    carry = Buffer.from(buf.subarray(start))
+  }
+  take(carry, 0, carry.length)
+  fs.closeSync(fd)
 
   const engine = new Engine([], { allowUndefinedFacts: false })
   let runtime // per organisation: what engine.run gets
