@@ -265,6 +265,7 @@ struct store {
    * checked per match rather than merged; 0: SEARCH_MERGE_MAX, < 0: never merged (tests
    * take both paths with it). */
   int64_t search_merge_max;
+  int64_t search_seek_gap; /* and its SEARCH_SEEK_GAP; 0: that, < 0: seek at every row */
 };
 
 /* Returns the statement, prepared on first use and reset with its bindings cleared; NULL

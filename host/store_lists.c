@@ -256,6 +256,8 @@ static int64_t *count_slot(store_org_counts *c, const char *v);
  * keep. Past it the filter keeps so many that the search's matches, checked one by one,
  * reach a page soon. */
 #define SEARCH_MERGE_MAX 100000
+/* ... and the merge seeks the search to the filter's next organisation past this gap. */
+#define SEARCH_SEEK_GAP 1024
 
 /* The organisations past page->after that have the state or level of `f` (in its
  * competency, or in any), sorted and distinct, into a new *oids: `cap` bounds them. */
@@ -366,12 +368,23 @@ static int search_filter_page(store *s, const store_org_filter *f, const char *m
   }
   *merged = 1;
   /* Both in oid order: keep the filter's organisations the search matches, up to a page
-   * and one. The hits overwrite the oids already passed. */
+   * and one. The hits overwrite the oids already passed. When the filter's next
+   * organisation is far ahead the search seeks to it (a new FTS5 query: some tens of
+   * microseconds) rather than stepping through the matches in between (about 0.05 µs
+   * each): a rare filter over a search that matches everyone costs a seek per filter row,
+   * not a read of every match. */
+  int64_t gap = s->search_seek_gap ? (s->search_seek_gap < 0 ? 0 : s->search_seek_gap)
+                                    : SEARCH_SEEK_GAP;
   int i = 0, hits = 0;
-  for (; i < n && hits <= page->limit && step == SQLITE_ROW; step = sqlite3_step(st)) {
+  while (i < n && hits <= page->limit && step == SQLITE_ROW) {
     int64_t m = sqlite3_column_int64(st, 0);
     while (i < n && oids[i] < m) i++;
     if (i < n && oids[i] == m) oids[hits++] = oids[i++];
+    if (i < n && oids[i] - m > gap) {
+      sqlite3_reset(st); /* keeps :match */
+      store_bind_int(st, ":after", oids[i] - 1);
+    }
+    step = sqlite3_step(st);
   }
   if (step != SQLITE_ROW && step != SQLITE_DONE) {
     free(oids);

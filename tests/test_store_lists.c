@@ -204,9 +204,12 @@ static void filters_by_competency_level_and_state(void) {
   CHECK_STR(filtered(s, NULL, NULL, "none", &c),
             "unknown state \"none\" (qualified, active, at_risk or expired)");
   /* With a search, the same filters: a filter that few pass merged with the search's
-   * matches (mode 0), and one checked for each match (mode 1: past SEARCH_MERGE_MAX). */
-  for (int mode = 0; mode < 2; mode++) {
-    s->search_merge_max = mode ? -1 : 0;
+   * matches (mode 0; mode 2 seeking the search to each of the filter's organisations, as
+   * it does past SEARCH_SEEK_GAP), and one checked for each match (mode 1: past
+   * SEARCH_MERGE_MAX). */
+  for (int mode = 0; mode < 3; mode++) {
+    s->search_merge_max = mode == 1 ? -1 : 0;
+    s->search_seek_gap = mode == 2 ? -1 : 0;
     store_page page = {.limit = 50};
     CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "at_risk"}, &page, &c),
               "contoso"); /* at risk in two competencies, listed once */
@@ -215,6 +218,10 @@ static void filters_by_competency_level_and_state(void) {
     CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "qualified"}, &page, &c),
               "contoso-eu");
     CHECK_STR(orgs(s, (store_org_filter){.search = "zzz", .state = "at_risk"}, &page, &c), "");
+    /* the first match (contoso) is not kept, the filter's one organisation is the next */
+    CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "qualified", .level = "silver"},
+                   &page, &c),
+              "contoso-eu");
     CHECK_STR(orgs(s, (store_org_filter){.search = "cont", .competency = "cloud-platform",
                                          .state = "qualified"},
                    &page, &c),
@@ -241,7 +248,7 @@ static void filters_by_competency_level_and_state(void) {
     CHECK_STR(orgs(s, (store_org_filter){.search = "t", .competency = "devops"}, &page, &c),
               "tailspin");
   }
-  s->search_merge_max = 0;
+  s->search_merge_max = s->search_seek_gap = 0;
   store_page page;
   /* Pages of a filter. */
   page = (store_page){.limit = 1};
