@@ -222,6 +222,13 @@ static void filters_by_competency_level_and_state(void) {
     CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "qualified", .level = "silver"},
                    &page, &c),
               "contoso-eu");
+    /* fabrikam is qualified at gold, not at silver */
+    CHECK_STR(orgs(s, (store_org_filter){.search = "fabrikam", .state = "qualified", .level = "gold"},
+                   &page, &c),
+              "fabrikam");
+    CHECK_STR(orgs(s, (store_org_filter){.search = "fab", .state = "qualified", .level = "silver"},
+                   &page, &c),
+              "");
     CHECK_STR(orgs(s, (store_org_filter){.search = "cont", .competency = "cloud-platform",
                                          .state = "qualified"},
                    &page, &c),
