@@ -1,10 +1,6 @@
-/* cmd_profile.c — `attain profile ORG`: the business profile customers see (R9, R16).
- *
- * The organisation's package is the highest level of its memberships in force. With a
- * silver package the profile shows every competency attained, at silver; with a gold
- * package, silver and gold competencies at the level attained. A membership at risk keeps
- * showing its level until its year ends (R13). Each entry lists the benefits its policy
- * declares for that level (R1). */
+/* cmd_profile.c — `attain profile ORG`: the business profile customers see (R9, R16), by
+ * the rule of profile.h (the package, the level each competency shows at), with the
+ * benefits each policy declares for that level (R1). */
 #include <string.h>
 
 #include "cli.h"
@@ -15,6 +11,7 @@
 #include "jsonw.h"
 #include "lifecycle.h"
 #include "policy_set.h"
+#include "profile.h"
 
 enum { OPT_AT, OPT_JSON };
 
@@ -28,15 +25,9 @@ typedef struct profile {
   char name[256]; /* the organisation's, "" when none was imported */
 } profile;
 
-static int in_force(const eval_row *row) {
-  return !row->failed && (row->state == LC_ACTIVE || row->state == LC_AT_RISK);
-}
-
 static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
   profile *pr = arg;
-  int package = 0;
-  for (int r = 0; r < c->nrows; r++)
-    if (in_force(&c->rows[r]) && c->rows[r].mlevel > package) package = c->rows[r].mlevel;
+  int package = profile_package(c->rows, c->nrows);
   char at[ISOTIME_BUFSZ];
   isotime_format(pr->at, at);
   jsonw w;
@@ -67,8 +58,7 @@ static int on_chunk(void *arg, const eval_chunk *c, char *err, size_t errsz) {
       fprintf(pr->ctx->err, "%s\n", row->error);
       if (row->failed) continue;
     }
-    int level = row->level < package ? row->level : package;
-    if (in_force(row) && row->mlevel > level) level = row->mlevel; /* R13 */
+    int level = profile_level(row, package);
     if (!level) continue;
     const policy_file *f = &pr->set->files[row->policy];
     char *const *benefits = f->benefits[level];

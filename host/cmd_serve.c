@@ -12,7 +12,7 @@
 
 enum { OPT_EVERY, OPT_SOCKET, OPT_LOG_LEVEL, OPT_WORKERS, OPT_LOG_FORMAT, OPT_HTTP,
        OPT_HTTP_TOKEN, OPT_HTTP_READ_TOKEN, OPT_HTTP_THREADS, OPT_SOCKET_MODE, OPT_SOCKET_GROUP,
-       OPT_RELOAD_GUARD };
+       OPT_RELOAD_GUARD, OPT_HTTP_LINK_SECRET };
 
 static int run(attain_ctx *ctx, const cli_args *args) {
   daemon_options o = {.db = ctx->db, .policies = ctx->policies, .every_ms = 600000,
@@ -37,7 +37,10 @@ static int run(attain_ctx *ctx, const cli_args *args) {
   o.http = args->value[OPT_HTTP];
   o.http_token_file = args->value[OPT_HTTP_TOKEN];
   o.http_read_token_file = args->value[OPT_HTTP_READ_TOKEN];
-  if ((o.http_token_file || o.http_read_token_file || args->value[OPT_HTTP_THREADS]) && !o.http)
+  o.http_link_secret_file = args->value[OPT_HTTP_LINK_SECRET];
+  if ((o.http_token_file || o.http_read_token_file || o.http_link_secret_file ||
+       args->value[OPT_HTTP_THREADS]) &&
+      !o.http)
     return cli_usage_error(&cmd_serve, ctx->err, "--http-* options need --http ADDR:PORT");
   if (args->value[OPT_HTTP_THREADS]) {
     o.http_threads = atoi(args->value[OPT_HTTP_THREADS]);
@@ -87,7 +90,8 @@ const cli_command cmd_serve = {
     .name = "serve",
     .usage = "[--every DURATION] [--socket PATH] [--socket-mode MODE] [--socket-group GROUP]\n"
              "       [--log-level LEVEL] [--log-format FORMAT] [--reload-guard PERCENT]\n"
-             "       [--http ADDR:PORT [--http-token-file FILE] [--http-read-token-file FILE]]",
+             "       [--http ADDR:PORT [--http-token-file FILE] [--http-read-token-file FILE]\n"
+             "                         [--http-link-secret-file FILE]]",
     .summary = "run the daemon: periodic sweeps, hot reload, control socket",
     .help = "Keeps every organisation's results current: every --every (default 10m) it\n"
             "evaluates the organisations whose facts changed, that reached a time boundary, or\n"
@@ -106,9 +110,13 @@ const cli_command cmd_serve = {
             "priority, so `journalctl -p err` finds the errors. Under systemd (Type=notify) it\n"
             "reports start-up, reloads and shutdown on $NOTIFY_SOCKET and pings the watchdog.\n"
             "With --http (a bare port listens on 127.0.0.1) it also answers /health/live,\n"
-            "/health/ready, /metrics (Prometheus) and the JSON API under /v1/; reloads, sweeps\n"
-            "and evaluations over HTTP need the bearer token in --http-token-file (mode 0600),\n"
-            "reads need --http-read-token-file's when it is given (docs/http.md).\n"
+            "/health/ready, /metrics (Prometheus), the JSON API under /v1/ and the dashboard's\n"
+            "pages (/orgs, /orgs/ID, /orgs/ID/profile, /status); reloads, sweeps and\n"
+            "evaluations over HTTP need the bearer token in --http-token-file (mode 0600),\n"
+            "reads need --http-read-token-file's when it is given, and off loopback an\n"
+            "organisation's data and pages need one of the tokens or, for its own pages, a\n"
+            "link signed with the secret of --http-link-secret-file (`attain link`;\n"
+            "docs/http.md, docs/dashboard.md).\n"
             "SIGTERM/SIGINT stop it cleanly (docs/daemon.md, docs/packaging.md).",
     .min_pos = 0,
     .max_pos = 0,
@@ -123,6 +131,7 @@ const cli_command cmd_serve = {
                 {"http-threads", "N", "HTTP threads (default 2)"},
                 {"socket-mode", "MODE", "the socket's permission bits (default 0600)"},
                 {"socket-group", "GROUP", "the socket's group (default: the daemon's)"},
-                {"reload-guard", "PERCENT", "hold reloads demoting more organisations (default off)"}},
+                {"reload-guard", "PERCENT", "hold reloads demoting more organisations (default off)"},
+                {"http-link-secret-file", "FILE", "the secret of signed organisation links (attain link)"}},
     .run = run,
 };

@@ -22,6 +22,7 @@
 #include "isotime.h"
 #include "jsonw.h"
 #include "names.h"
+#include "people.h"
 #include "policy_set.h"
 #include "progress.h"
 #include "term.h"
@@ -214,30 +215,6 @@ static const char *ends_words(int why) {
                                    : "MSA to be associated with another user";
 }
 
-static int waiting(int why) {
-  return why == FACTS_EARNED_RECENTLY || why == FACTS_LINKED_RECENTLY ||
-         why == FACTS_JOINED_RECENTLY;
-}
-
-/* When an excluded holding's reason began, or for the 24-hour waits when it will count:
- * "(counts from 2026-04-02T00:00:00Z)", "(since 2026-10-01)"; "" when unknown. */
-static void since_words(const result_person *p, int64_t at, char *buf, size_t size) {
-  char d[ISOTIME_BUFSZ];
-  if (p->since == FACTS_NO_TIME) {
-    buf[0] = 0;
-    return;
-  }
-  if (waiting(p->why))
-    isotime_format(p->since, d); /* the wait ends at a time of day */
-  else
-    isotime_format_date(p->since, d);
-  snprintf(buf, size, " (%s %s)",
-           waiting(p->why) ? "counts from"
-           : p->since > at ? "from"
-                           : "since",
-           d);
-}
-
 /* The people behind a certified/assessed goal, as before (--verbose). */
 static void print_people_verbose(status_state *st, const result_goal *g) {
   term_line *l = &st->l;
@@ -264,7 +241,7 @@ static void print_people_verbose(status_state *st, const result_goal *g) {
   for (int i = 0; i < g->nexcluded; i++) {
     const result_person *p = &g->excluded[i];
     char since[64];
-    since_words(p, st->at, since, sizeof since);
+    people_since_words(p, st->at, since, sizeof since);
     term_line_printf(l, "        does not count: %s %s (MSA %s): %s%s", p->user, p->code, p->msa,
                      result_why_text(p->why), since);
     line_flush_indented(st, 8);
@@ -313,124 +290,20 @@ static void print_goal(status_state *st, const result_goal *g, int indent, int v
 
 /* ------------------------------------------------------------------ people, once */
 
-/* One holding of one person, across every goal of a competency. */
-typedef struct holding {
-  const result_person *p;
-  int counts;
-} holding;
-
-typedef struct people {
-  holding *h;
-  int n, cap;
-  const result_credit **credits;
-  int ncredits, capcredits;
-} people;
-
-static void people_add(people *pp, const result_person *p, int counts) {
-  for (int i = 0; i < pp->n; i++) {
-    const result_person *q = pp->h[i].p;
-    if (strcmp(q->user, p->user) == 0 && strcmp(q->msa, p->msa) == 0 &&
-        strcmp(q->code, p->code) == 0) {
-      if (counts && !pp->h[i].counts) pp->h[i] = (holding){p, 1};
-      return;
-    }
-  }
-  if (pp->n == pp->cap) {
-    int cap = pp->cap ? pp->cap * 2 : 16;
-    holding *h = realloc(pp->h, (size_t)cap * sizeof *h);
-    if (!h) return;
-    pp->h = h;
-    pp->cap = cap;
-  }
-  pp->h[pp->n++] = (holding){p, counts};
-}
-
-static void people_credit(people *pp, const result_credit *c) {
-  for (int i = 0; i < pp->ncredits; i++) {
-    const result_credit *d = pp->credits[i];
-    if (strcmp(c->code, d->code) == 0 && strcmp(c->by, d->by) == 0 && c->until == d->until &&
-        c->people == d->people)
-      return;
-  }
-  if (pp->ncredits == pp->capcredits) {
-    int cap = pp->capcredits ? pp->capcredits * 2 : 4;
-    const result_credit **cr = realloc(pp->credits, (size_t)cap * sizeof *cr);
-    if (!cr) return;
-    pp->credits = cr;
-    pp->capcredits = cap;
-  }
-  pp->credits[pp->ncredits++] = c;
-}
-
-static void people_of_goal(people *pp, const result_goal *g) {
-  for (int i = 0; i < g->ncounted; i++) people_add(pp, &g->counted[i], 1);
-  for (int i = 0; i < g->nexcluded; i++)
-    people_add(pp, &g->excluded[i], g->excluded[i].why == FACTS_ALREADY_COUNTED);
-  for (int i = 0; i < g->ncredits; i++) people_credit(pp, &g->credits[i]);
-  for (int i = 0; i < g->nchildren; i++) people_of_goal(pp, &g->children[i]);
-}
-
-/* One holding in words: "AZ-104 counts since 2025-02-02, until 2027-02-01 (expires)",
- * "AZ-305 does not count: left the organisation (since 2026-10-01)". */
-static void holding_words(status_state *st, const holding *h, term_line *l) {
-  const result_person *p = h->p;
-  char d1[ISOTIME_BUFSZ], d2[ISOTIME_BUFSZ];
-  if (h->counts && p->why == FACTS_ALREADY_COUNTED) {
-    term_line_printf(l, "%s (held too)", p->code);
-    return;
-  }
-  if (h->counts) {
-    date(p->counts_from, d1);
-    term_line_printf(l, "%s counts since %s", p->code, d1);
-    if (p->ends != FACTS_NO_TIME) {
-      date(p->ends, d2);
-      term_line_printf(l, ", %s %s",
-                       p->ends_why == FACTS_LEFT      ? "will leave the organisation on"
-                       : p->ends_why == FACTS_EXPIRED ? "expires on"
-                       : p->ends_why == FACTS_MOVED_AWAY
-                           ? "MSA to be associated with another organisation on"
-                           : "MSA to be associated with another user on",
-                       d2);
-    }
-    return;
-  }
-  char since[64];
-  since_words(p, st->at, since, sizeof since);
-  term_line_printf(l, "%s does not count: %s%s", p->code, result_why_text(p->why), since);
-  if (p->why == FACTS_MOVED_AWAY || p->why == FACTS_MOVED_USER || p->why == FACTS_LINKED_RECENTLY)
-    term_line_printf(l, " (MSA %s)", p->msa);
-}
-
-/* Each person once, with every holding that matters to the competency: those who count
- * first, in the order the goals name them. */
+/* Each person once, with every holding that matters to the competency (people.h). */
 static void print_people(status_state *st, const eval_row *row) {
   people pp = {0};
-  for (int i = 0; row->tree && i < row->tree->npaths; i++)
-    for (int j = 0; j < row->tree->paths[i].ngoals; j++)
-      people_of_goal(&pp, &row->tree->paths[i].goals[j]);
+  people_collect(&pp, row->tree);
   if (pp.n) fprintf(st->t.out, "  people:\n");
-  char *done = calloc((size_t)pp.n + 1, 1);
-  for (int pass = 0; pass < 2 && done; pass++) {
-    for (int i = 0; i < pp.n; i++) {
-      if (done[i]) continue;
-      /* pass 0: people with a holding that counts; pass 1: the others */
-      int any = 0;
-      for (int k = i; k < pp.n; k++)
-        if (strcmp(pp.h[k].p->user, pp.h[i].p->user) == 0 && pp.h[k].counts) any = 1;
-      if (pass == 0 && !any) continue;
+  for (int i = 0; i < pp.n; i++) {
+    int first = i == 0 || strcmp(pp.h[i].p->user, pp.h[i - 1].p->user) != 0;
+    if (first)
       term_line_printf(&st->l, "    %s: ", pp.h[i].p->user);
-      int first = 1;
-      for (int want = 1; want >= 0; want--) /* counting holdings first */
-        for (int k = i; k < pp.n; k++) {
-          if (done[k] || strcmp(pp.h[k].p->user, pp.h[i].p->user) != 0 || pp.h[k].counts != want)
-            continue;
-          if (!first) term_line_printf(&st->l, "; ");
-          holding_words(st, &pp.h[k], &st->l);
-          done[k] = 1;
-          first = 0;
-        }
+    else
+      term_line_printf(&st->l, "; ");
+    people_holding_words(&pp.h[i], st->at, &st->l);
+    if (i + 1 == pp.n || strcmp(pp.h[i + 1].p->user, pp.h[i].p->user) != 0)
       term_line_flush(&st->l, &st->t, 8);
-    }
   }
   char d[ISOTIME_BUFSZ];
   for (int i = 0; i < pp.ncredits; i++) {
@@ -440,9 +313,7 @@ static void print_people(status_state *st, const eval_row *row) {
                      (long long)c->people, c->by, d, c->reason);
     term_line_flush(&st->l, &st->t, 8);
   }
-  free(done);
-  free(pp.h);
-  free(pp.credits);
+  people_free(&pp);
 }
 
 /* ------------------------------------------------------------------ per competency */

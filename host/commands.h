@@ -16,6 +16,7 @@ extern const cli_command cmd_history;
 extern const cli_command cmd_alerts;
 extern const cli_command cmd_membership;
 extern const cli_command cmd_profile;
+extern const cli_command cmd_link;
 extern const cli_command cmd_serve;
 extern const cli_command cmd_ctl;
 

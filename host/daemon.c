@@ -1146,14 +1146,16 @@ static int start_http(daemon *d, char *err, size_t errsz) {
                          .db = d->o.db,
                          .token_file = d->o.http_token_file,
                          .read_token_file = d->o.http_read_token_file,
+                         .link_secret_file = d->o.http_link_secret_file,
                          .threads = d->o.http_threads,
                          .log = d->o.log};
   http_api_host host = {.arg = d, .view = host_view, .serving = host_serving, .post = host_post};
   if (http_api_start(&d->http, &ho, &host, err, errsz)) return -1;
   char q[200];
-  log_line(&d->o.log, LOG_INFO, "http", "listen=%s mutations=%s reads=%s",
+  log_line(&d->o.log, LOG_INFO, "http", "listen=%s mutations=%s reads=%s links=%s",
            log_quote(q, sizeof q, http_api_address(d->http)),
-           d->o.http_token_file ? "token" : "refused", d->o.http_read_token_file ? "token" : "open");
+           d->o.http_token_file ? "token" : "refused", http_api_reads(d->http),
+           d->o.http_link_secret_file ? "signed" : "off");
   return 0;
 }
 

@@ -32,6 +32,7 @@ typedef struct daemon_options {
   int workers;        /* evaluation threads per sweep; 0: one per core */
   const char *http;   /* --http ADDR:PORT, or NULL: no HTTP listener */
   const char *http_token_file, *http_read_token_file; /* bearer tokens, or NULL */
+  const char *http_link_secret_file; /* the secret of signed organisation links, or NULL */
   int http_threads;   /* 0: 2 */
   double reload_guard; /* percent: hold a new set that would move more organisations down a
                           level (docs/daemon.md, "The reload guard"); < 0: off */

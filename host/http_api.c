@@ -1,8 +1,13 @@
-/* http_api.c — the daemon's routes (see http_api.h and docs/http.md). */
+/* http_api.c — the daemon's routes (see http_api.h and docs/http.md), who may reach them
+ * (tokens, signed links: docs/dashboard.md), and the dashboard's routes, whose pages are
+ * written by http_pages*.c. */
 #include "http_api.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/base64.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +19,10 @@
 #include "eval.h"
 #include "eval_json.h"
 #include "http.h"
+#include "http_pages.h"
 #include "isotime.h"
 #include "jsonw.h"
+#include "link.h"
 #include "lists_json.h"
 #include "prom.h"
 #include "store.h"
@@ -36,6 +43,9 @@ struct http_api {
   http_api_host host;
   char *db;
   char token[TOKEN_MAX + 1], read_token[TOKEN_MAX + 1]; /* "" when not configured */
+  link_secret secret; /* --http-link-secret-file; len 0: signed links are refused */
+  int loopback;       /* the listener is on a loopback address */
+  http_pages_env pages;
   logger log;
   pthread_mutex_t mu; /* the connection pool and the counts cache */
   store *conns[MAX_CONNS];
@@ -113,33 +123,127 @@ static int token_equal(const char *given, const char *want) {
   return d == 0;
 }
 
-static const char *bearer(http_exchange *x) {
+/* The token a request presents: a bearer token, or the password of HTTP Basic auth (a
+ * browser cannot send a bearer token, but asks for a user name and password on a 401; the
+ * user name is ignored). NULL if none; `buf` holds a decoded password. */
+static const char *presented(http_exchange *x, char *buf, size_t size) {
   const char *h = http_header(x, "Authorization");
-  if (!h || strncasecmp(h, "Bearer ", 7) != 0) return NULL;
-  h += 7;
-  while (*h == ' ') h++;
-  return h;
+  if (!h) return NULL;
+  if (strncasecmp(h, "Bearer ", 7) == 0) {
+    for (h += 7; *h == ' ';) h++;
+    return h;
+  }
+  if (strncasecmp(h, "Basic ", 6) != 0) return NULL;
+  for (h += 6; *h == ' ';) h++;
+  size_t n = strlen(h), out = 0;
+  if (BASE64_DECODE_LENGTH(n) + 1 > size) return NULL;
+  struct base64_decode_ctx ctx;
+  base64_decode_init(&ctx);
+  if (!base64_decode_update(&ctx, &out, (uint8_t *)buf, n, h) || !base64_decode_final(&ctx))
+    return NULL;
+  buf[out] = 0;
+  char *colon = memchr(buf, ':', out);
+  return colon && !memchr(buf, 0, out) ? colon + 1 : NULL;
 }
 
-/* Mutations need the token; reads need either token when a read token is set. Answers
- * 403 and returns 0 when refused: whether the token is missing or wrong is not said. */
-static int allowed(http_api *a, http_exchange *x, int mutation) {
-  const char *given = bearer(x);
-  if (mutation) {
+/* What a request may reach. */
+enum reach {
+  REACH_MUTATION, /* reload, sweep, evaluate: the mutation token */
+  REACH_DAEMON,   /* /metrics, /v1/status: the read token when one is set, else open */
+  REACH_PARTNER   /* organisations' data (/v1/orgs..., /v1/alerts): as REACH_DAEMON, and
+                     without a read token on loopback only */
+};
+
+/* The request presents the read token or the mutation token. */
+static int operator_token(http_api *a, http_exchange *x) {
+  char buf[TOKEN_MAX * 2];
+  const char *given = presented(x, buf, sizeof buf);
+  int ok = given && ((a->read_token[0] && token_equal(given, a->read_token)) ||
+                     (a->token[0] && token_equal(given, a->token)));
+  memset(buf, 0, sizeof buf);
+  return ok;
+}
+
+/* Reads need either token when a read token is set; without one they are open, but an
+ * organisation's data only on a loopback listener. Mutations need the token. Answers 403
+ * and returns 0 when refused: whether a token is missing or wrong is not said. */
+static int allowed(http_api *a, http_exchange *x, int reach) {
+  if (reach == REACH_MUTATION) {
     if (!a->token[0]) {
       respond_error(x, 403, "mutations are disabled: start attain serve with --http-token-file");
       return 0;
     }
-    if (given && token_equal(given, a->token)) return 1;
+    char buf[TOKEN_MAX * 2];
+    const char *given = presented(x, buf, sizeof buf);
+    int ok = given && token_equal(given, a->token);
+    memset(buf, 0, sizeof buf);
+    if (ok) return 1;
     http_add_header(x, "WWW-Authenticate", "Bearer realm=\"attain\"");
     respond_error(x, 403, "this request needs the bearer token of --http-token-file");
     return 0;
   }
-  if (!a->read_token[0]) return 1;
-  if (given && (token_equal(given, a->read_token) || (a->token[0] && token_equal(given, a->token))))
-    return 1;
+  if (operator_token(a, x)) return 1;
+  if (!a->read_token[0] && (a->loopback || reach == REACH_DAEMON)) return 1;
   http_add_header(x, "WWW-Authenticate", "Bearer realm=\"attain\"");
-  respond_error(x, 403, "this request needs the bearer token of --http-read-token-file");
+  respond_error(x, 403,
+                a->read_token[0]
+                    ? "this request needs the bearer token of --http-read-token-file"
+                    : "organisations' data is served to the token of --http-read-token-file or "
+                      "--http-token-file; without a read token, on a loopback listener only");
+  return 0;
+}
+
+/* Who may see a page (docs/dashboard.md, "Who may see what"): the operator's token (read or
+ * mutation, as a bearer token or a Basic password) opens every page; an organisation's
+ * signed link (?exp=&sig=) opens that organisation's pages only (`org`: the organisation a
+ * page is about, NULL for the list and /status); without a read token a loopback listener
+ * is open. Answers and returns 0 when refused: 401 with a Basic challenge when a token
+ * could open the page, 403 for a link that is bad or expired. */
+static int page_viewer(http_api *a, http_exchange *x, const char *org, http_page_viewer *v) {
+  *v = (http_page_viewer){0};
+  if (operator_token(a, x)) {
+    v->operator = 1;
+    return 1;
+  }
+  const char *exp = http_query(x, "exp"), *sig = http_query(x, "sig");
+  if (org && (exp || sig)) {
+    char *end = NULL;
+    long long e = exp && *exp >= '0' && *exp <= '9' ? strtoll(exp, &end, 10) : -1;
+    int rc = !a->secret.len || e < 0 || *end ? LINK_BAD
+                                             : link_verify(&a->secret, org, e, sig, (int64_t)time(NULL));
+    if (rc == LINK_OK) {
+      v->exp = exp;
+      v->sig = sig;
+      return 1;
+    }
+    if (rc == LINK_EXPIRED) {
+      char until[ISOTIME_BUFSZ], msg[160];
+      isotime_format((int64_t)e, until);
+      snprintf(msg, sizeof msg,
+               "This link was valid until %s. Ask the program's operators for a new one.", until);
+      http_pages_error(x, NULL, 403, "This link has expired", msg);
+    } else {
+      http_pages_error(x, NULL, 403, "This link is not valid",
+                       a->secret.len ? "It does not open this page: it may be incomplete, or "
+                                       "altered. Ask the program's operators for a new one."
+                                     : "This server does not accept signed links.");
+    }
+    return 0;
+  }
+  if (!a->read_token[0] && a->loopback) {
+    v->operator = 1;
+    return 1;
+  }
+  if (a->read_token[0] || a->token[0]) {
+    http_add_header(x, "WWW-Authenticate", "Basic realm=\"attain\", charset=\"UTF-8\"");
+    http_pages_error(x, NULL, 401, "Sign in",
+                     "This page needs the operator's token (as the password, with any user "
+                     "name), or an organisation's signed link to its own pages.");
+  } else {
+    http_pages_error(x, NULL, 403, "Not served here",
+                     "This listener is not on loopback: its pages need the operator's token "
+                     "(attain serve --http-read-token-file) or a signed link.");
+  }
   return 0;
 }
 
@@ -542,6 +646,44 @@ static int method_ok(http_exchange *x, const char *want) {
   return 0;
 }
 
+/* The dashboard's routes: /, /orgs, /orgs/{id}, /orgs/{id}/profile, /status. Returns 0
+ * for another path. */
+static int pages(http_api *a, http_exchange *x, const char *p) {
+  static const char orgs[] = "/orgs/", profile[] = "/profile";
+  http_page_viewer v;
+  if (strcmp(p, "/") == 0) {
+    http_set_route(x, "/");
+    if (!method_ok(x, "GET")) return 1;
+    static const char body[] = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                               "<title>attain</title></head><body><p><a href=\"/orgs\">"
+                               "Organisations</a></p></body></html>\n";
+    http_add_header(x, "Location", "/orgs");
+    http_respond(x, 303, "text/html; charset=utf-8", strdup(body), sizeof body - 1);
+  } else if (strcmp(p, "/orgs") == 0) {
+    http_set_route(x, "/orgs");
+    if (method_ok(x, "GET") && page_viewer(a, x, NULL, &v)) http_pages_orgs(&a->pages, x, &v);
+  } else if (strcmp(p, "/status") == 0) {
+    http_set_route(x, "/status");
+    if (method_ok(x, "GET") && page_viewer(a, x, NULL, &v)) http_pages_status(&a->pages, x, &v);
+  } else if (strncmp(p, orgs, sizeof orgs - 1) == 0 && p[sizeof orgs - 1]) {
+    const char *key = p + sizeof orgs - 1;
+    size_t n = strlen(key);
+    if (n > sizeof profile - 1 && strcmp(key + n - (sizeof profile - 1), profile) == 0) {
+      http_set_route(x, "/orgs/{id}/profile");
+      char id[1024];
+      snprintf(id, sizeof id, "%.*s", (int)(n - (sizeof profile - 1)), key);
+      if (method_ok(x, "GET") && page_viewer(a, x, id, &v))
+        http_pages_profile(&a->pages, x, &v, id);
+    } else {
+      http_set_route(x, "/orgs/{id}");
+      if (method_ok(x, "GET") && page_viewer(a, x, key, &v)) http_pages_org(&a->pages, x, &v, key);
+    }
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 static void handle(void *arg, http_exchange *x) {
   http_api *a = arg;
   const char *p = http_path(x);
@@ -554,22 +696,22 @@ static void handle(void *arg, http_exchange *x) {
     if (method_ok(x, "GET")) ready(a, x);
   } else if (strcmp(p, "/metrics") == 0) {
     http_set_route(x, "/metrics");
-    if (method_ok(x, "GET") && allowed(a, x, 0)) metrics(a, x);
+    if (method_ok(x, "GET") && allowed(a, x, REACH_DAEMON)) metrics(a, x);
   } else if (strcmp(p, "/v1/status") == 0) {
     http_set_route(x, "/v1/status");
-    if (method_ok(x, "GET") && allowed(a, x, 0)) status(a, x);
+    if (method_ok(x, "GET") && allowed(a, x, REACH_DAEMON)) status(a, x);
   } else if (strcmp(p, "/v1/orgs") == 0) {
     http_set_route(x, "/v1/orgs");
-    if (method_ok(x, "GET") && allowed(a, x, 0)) orgs_list(a, x);
+    if (method_ok(x, "GET") && allowed(a, x, REACH_PARTNER)) orgs_list(a, x);
   } else if (strcmp(p, "/v1/alerts") == 0) {
     http_set_route(x, "/v1/alerts");
-    if (method_ok(x, "GET") && allowed(a, x, 0)) alerts(a, x);
+    if (method_ok(x, "GET") && allowed(a, x, REACH_PARTNER)) alerts(a, x);
   } else if (strcmp(p, "/v1/reload") == 0) {
     http_set_route(x, "/v1/reload");
-    if (method_ok(x, "POST") && allowed(a, x, 1)) reload(a, x);
+    if (method_ok(x, "POST") && allowed(a, x, REACH_MUTATION)) reload(a, x);
   } else if (strcmp(p, "/v1/sweep") == 0) {
     http_set_route(x, "/v1/sweep");
-    if (method_ok(x, "POST") && allowed(a, x, 1)) post(a, x, HTTP_CALL_SWEEP, NULL);
+    if (method_ok(x, "POST") && allowed(a, x, REACH_MUTATION)) post(a, x, HTTP_CALL_SWEEP, NULL);
   } else if (strncmp(p, orgs, sizeof orgs - 1) == 0 && p[sizeof orgs - 1]) {
     const char *key = p + sizeof orgs - 1;
     size_t n = strlen(key);
@@ -578,16 +720,18 @@ static void handle(void *arg, http_exchange *x) {
       http_set_route(x, "/v1/orgs/{id}/history");
       char id[1024];
       snprintf(id, sizeof id, "%.*s", (int)(n - (sizeof hist - 1)), key);
-      if (method_ok(x, "GET") && allowed(a, x, 0)) history(a, x, id);
+      if (method_ok(x, "GET") && allowed(a, x, REACH_PARTNER)) history(a, x, id);
     } else if (n > sizeof eval - 1 && strcmp(key + n - (sizeof eval - 1), eval) == 0) {
       http_set_route(x, "/v1/orgs/{id}/eval");
       char id[1024];
       snprintf(id, sizeof id, "%.*s", (int)(n - (sizeof eval - 1)), key);
-      if (method_ok(x, "POST") && allowed(a, x, 1)) post(a, x, HTTP_CALL_EVAL, id);
+      if (method_ok(x, "POST") && allowed(a, x, REACH_MUTATION)) post(a, x, HTTP_CALL_EVAL, id);
     } else {
       http_set_route(x, "/v1/orgs/{id}");
-      if (method_ok(x, "GET") && allowed(a, x, 0)) org(a, x, key);
+      if (method_ok(x, "GET") && allowed(a, x, REACH_PARTNER)) org(a, x, key);
     }
+  } else if (pages(a, x, p)) {
+    /* a page of the dashboard (http_pages.h) */
   } else {
     respond_error(x, 404, "no such resource (see docs/http.md)");
   }
@@ -635,6 +779,17 @@ static int read_token(const char *path, const char *option, char *out, char *err
   return 0;
 }
 
+static int loopback(const struct sockaddr_storage *ss) {
+  if (ss->ss_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+  const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+  return IN6_IS_ADDR_LOOPBACK(a6) ||
+         (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127); /* ::ffff:127.x.y.z */
+}
+
+static store *pool_take(void *pool, char *err, size_t errsz) { return conn_take(pool, err, errsz); }
+static void pool_give(void *pool, store *s) { conn_give(pool, s); }
+
 int http_api_start(http_api **out, const http_api_options *o, const http_api_host *host,
                    char *err, size_t errsz) {
   *out = NULL;
@@ -649,16 +804,27 @@ int http_api_start(http_api **out, const http_api_options *o, const http_api_hos
   pthread_mutex_init(&a->mu, NULL);
   pthread_mutex_init(&a->counts_mu, NULL);
   jsonw_init(&a->counts);
+  a->pages = (http_pages_env){.host = &a->host, .take = pool_take, .give = pool_give, .pool = a};
   http_options ho = {.listen = o->listen, .threads = o->threads,
                      .max_connections = o->max_connections};
-  if (read_token(o->token_file, "--http-token-file", a->token, err, errsz) ||
+  struct sockaddr_storage ss;
+  socklen_t sl;
+  if (http_parse_listen(o->listen, &ss, &sl, err, errsz) ||
+      read_token(o->token_file, "--http-token-file", a->token, err, errsz) ||
       read_token(o->read_token_file, "--http-read-token-file", a->read_token, err, errsz) ||
+      (o->link_secret_file && link_secret_read(&a->secret, o->link_secret_file,
+                                               "--http-link-secret-file", err, errsz)) ||
       http_start(&a->server, &ho, handle, a, err, errsz)) {
     http_api_stop(a);
     return -1;
   }
+  a->loopback = loopback(&ss);
   *out = a;
   return 0;
+}
+
+const char *http_api_reads(const http_api *a) {
+  return a->read_token[0] ? "token" : a->loopback ? "open" : "daemon";
 }
 
 const char *http_api_address(const http_api *a) { return http_address(a->server); }
@@ -672,6 +838,7 @@ void http_api_stop(http_api *a) {
   pthread_mutex_destroy(&a->counts_mu);
   memset(a->token, 0, sizeof a->token);
   memset(a->read_token, 0, sizeof a->read_token);
+  memset(&a->secret, 0, sizeof a->secret);
   free(a->db);
   free(a);
 }

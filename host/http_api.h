@@ -1,6 +1,8 @@
 /* http_api.h — the daemon's HTTP interface (docs/http.md): health, Prometheus metrics,
- * the JSON API for reading an organisation's progress, and the few mutations an
- * operator can ask for (reload, full sweep, evaluate one organisation).
+ * the JSON API for reading an organisation's progress, the few mutations an operator can
+ * ask for (reload, full sweep, evaluate one organisation), and the dashboard's pages
+ * (http_pages.h, docs/dashboard.md) with who may see them: the operator's tokens, and
+ * signed links to one organisation's pages (link.h).
  *
  * Reads run on the HTTP threads (http.h) on read-only store connections of their own and
  * a reference to the serving policy set, so a slow request never delays the loop thread
@@ -47,17 +49,23 @@ typedef struct http_api_options {
   const char *db;               /* the database, opened read-only per HTTP thread */
   const char *token_file;       /* --http-token-file: bearer token for mutations, or NULL */
   const char *read_token_file;  /* --http-read-token-file: bearer token for reads, or NULL */
+  const char *link_secret_file; /* --http-link-secret-file: the secret of signed links, or NULL */
   int threads;                  /* HTTP threads (0: 2) */
   unsigned max_connections;     /* 0: 256 */
   logger log;
 } http_api_options;
 
-/* Reads the token files and starts listening. Returns 0, or -1 with err (a token file
- * that is missing, empty, too short or readable by others; the address in use; ...). */
+/* Reads the token and secret files and starts listening. Returns 0, or -1 with err (a
+ * token or secret file that is missing, empty, too short or readable by others; the
+ * address in use; ...). */
 int http_api_start(http_api **out, const http_api_options *o, const http_api_host *host,
                    char *err, size_t errsz);
 /* "127.0.0.1:8080": where it listens (the real port when --http asked for port 0). */
 const char *http_api_address(const http_api *a);
+/* Who may read (for the log): "token" (a read token is set), "open" (none, on loopback),
+ * "daemon" (none, off loopback: health, /metrics and /v1/status only, no organisation's
+ * data or page without a token or a signed link). */
+const char *http_api_reads(const http_api *a);
 /* Stops listening and closes the store connections. Every posted call must have been
  * answered. NULL is a no-op. */
 void http_api_stop(http_api *a);

@@ -8,7 +8,8 @@
 
 static const cli_command *const commands[] = {
     &cmd_init,    &cmd_import, &cmd_check,      &cmd_test,    &cmd_diff,  &cmd_eval, &cmd_status,
-    &cmd_orgs,    &cmd_history, &cmd_alerts,    &cmd_membership, &cmd_profile, &cmd_serve, &cmd_ctl};
+    &cmd_orgs,    &cmd_history, &cmd_alerts,    &cmd_membership, &cmd_profile, &cmd_link,
+    &cmd_serve,   &cmd_ctl};
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
 static void usage(FILE *to) {

@@ -60,6 +60,16 @@ struct store_facts_sink;
                         "CROSS JOIN org o ON o.oid = d.oid WHERE d.competency = :competency "   \
                         "AND d.level = :level AND d.oid > :after ORDER BY d.oid LIMIT :limit")  \
   X(LIST_ORG, "SELECT oid, key, name FROM org WHERE oid = :oid")                              \
+  /* A search's matches alone, in oid order (merged in C with a small filter's oids). */      \
+  X(LIST_SEARCH_OIDS, "SELECT rowid FROM org_search WHERE org_search MATCH :match "            \
+                      "AND rowid > :after ORDER BY rowid")                                     \
+  /* The other side of that merge: the oids alone, from the index (covering, no org row). */ \
+  X(LIST_STATE_OIDS, "SELECT d.oid FROM status d INDEXED BY status_competency_state "           \
+                     "WHERE d.competency = :competency AND d.state = :state AND d.oid > :after " \
+                     "AND " STORE_LIST_LEVEL_OF_D " ORDER BY d.oid")                            \
+  X(LIST_LEVEL_OIDS, "SELECT oid FROM result INDEXED BY result_competency_level "               \
+                     "WHERE competency = :competency AND level = :level AND oid > :after "     \
+                     "ORDER BY oid")                                                            \
   /* Counts kept by triggers (migration 7). */                                                \
   X(LIST_COUNT_ORGS, "SELECT value FROM meta WHERE key = 'orgs'")                               \
   X(LIST_COUNT_STATES, "SELECT state, n FROM state_count")                                      \
@@ -251,6 +261,11 @@ struct store {
   uint32_t cache_gen;
   char *image_scratch; /* store_image_decode's string buffer */
   size_t image_scratch_cap;
+  /* store_lists.c: past this many (organisation, competency) pairs a search's filter is
+   * checked per match rather than merged; 0: SEARCH_MERGE_MAX, < 0: never merged (tests
+   * take both paths with it). */
+  int64_t search_merge_max;
+  int64_t search_seek_gap; /* and its SEARCH_SEEK_GAP; 0: that, < 0: seek at every row */
 };
 
 /* Returns the statement, prepared on first use and reset with its bindings cleared; NULL

@@ -203,23 +203,60 @@ static void filters_by_competency_level_and_state(void) {
   CHECK_STR(filtered(s, NULL, "platinum", NULL, &c), "unknown level \"platinum\" (silver or gold)");
   CHECK_STR(filtered(s, NULL, NULL, "none", &c),
             "unknown state \"none\" (qualified, active, at_risk or expired)");
-  /* With a search, the same filters. */
-  store_page page = {.limit = 50};
-  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "at_risk"}, &page, &c),
-            "contoso");
-  CHECK_STR(
-      orgs(s, (store_org_filter){.search = "contoso", .competency = "cloud-platform"}, &page, &c),
-      "contoso,contoso-eu");
-  CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .level = "gold", .state = "at_risk"},
-                 &page, &c),
-            "contoso");
-  CHECK_STR(
-      orgs(s,
-           (store_org_filter){.search = "contoso", .competency = "cloud-platform", .level = "gold"},
-           &page, &c),
-      "");
-  CHECK_STR(orgs(s, (store_org_filter){.search = "t", .competency = "devops"}, &page, &c),
-            "tailspin");
+  /* With a search, the same filters: a filter that few pass merged with the search's
+   * matches (mode 0; mode 2 seeking the search to each of the filter's organisations, as
+   * it does past SEARCH_SEEK_GAP), and one checked for each match (mode 1: past
+   * SEARCH_MERGE_MAX). */
+  for (int mode = 0; mode < 3; mode++) {
+    s->search_merge_max = mode == 1 ? -1 : 0;
+    s->search_seek_gap = mode == 2 ? -1 : 0;
+    store_page page = {.limit = 50};
+    CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "at_risk"}, &page, &c),
+              "contoso"); /* at risk in two competencies, listed once */
+    CHECK_STR(orgs(s, (store_org_filter){.search = "t", .state = "at_risk"}, &page, &c),
+              "northwind");
+    CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "qualified"}, &page, &c),
+              "contoso-eu");
+    CHECK_STR(orgs(s, (store_org_filter){.search = "zzz", .state = "at_risk"}, &page, &c), "");
+    /* the first match (contoso) is not kept, the filter's one organisation is the next */
+    CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .state = "qualified", .level = "silver"},
+                   &page, &c),
+              "contoso-eu");
+    /* fabrikam is qualified at gold, not at silver */
+    CHECK_STR(orgs(s, (store_org_filter){.search = "fabrikam", .state = "qualified", .level = "gold"},
+                   &page, &c),
+              "fabrikam");
+    CHECK_STR(orgs(s, (store_org_filter){.search = "fab", .state = "qualified", .level = "silver"},
+                   &page, &c),
+              "");
+    CHECK_STR(orgs(s, (store_org_filter){.search = "cont", .competency = "cloud-platform",
+                                         .state = "qualified"},
+                   &page, &c),
+              "contoso-eu");
+    page = (store_page){.limit = 1};
+    CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .level = "silver"}, &page, &c),
+              "contoso+");
+    page.after = page.next;
+    CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .level = "silver"}, &page, &c),
+              "contoso-eu");
+    CHECK(!page.more && page.next.k1 == 0);
+    page = (store_page){.limit = 50};
+    CHECK_STR(
+        orgs(s, (store_org_filter){.search = "contoso", .competency = "cloud-platform"}, &page, &c),
+        "contoso,contoso-eu");
+    CHECK_STR(orgs(s, (store_org_filter){.search = "contoso", .level = "gold", .state = "at_risk"},
+                   &page, &c),
+              "contoso");
+    CHECK_STR(
+        orgs(s,
+             (store_org_filter){.search = "contoso", .competency = "cloud-platform", .level = "gold"},
+             &page, &c),
+        "");
+    CHECK_STR(orgs(s, (store_org_filter){.search = "t", .competency = "devops"}, &page, &c),
+              "tailspin");
+  }
+  s->search_merge_max = s->search_seek_gap = 0;
+  store_page page;
   /* Pages of a filter. */
   page = (store_page){.limit = 1};
   CHECK_STR(orgs(s, (store_org_filter){.state = "at_risk"}, &page, &c), "contoso+");

@@ -20,6 +20,7 @@ trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; rm -r
 serve() {
   local log=$1
   shift
+  : > "$log" # before the daemon opens it: the loop below may read it first
   "$@" 2> "$log" &
   pid=$!
   pids+=("$pid")
