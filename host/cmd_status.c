@@ -273,7 +273,9 @@ static void print_goal(status_state *st, const result_goal *g, int indent, int v
     plain_number(l, g->need);
     term_line_printf(l, "  %s%s", g->label, g->met ? "" : "  (short)");
   } else {
-    term_line_printf(l, " %s/%s  %s", term_number(g->have, h), term_number(g->need, n), g->label);
+    char named[512];
+    term_line_printf(l, " %s/%s  %s", term_number(g->have, h), term_number(g->need, n),
+                     names_goal_label(st->set, g, named, sizeof named));
     if (!g->met)
       term_line_printf(l, "  %s%s" TERM_GLUE "short%s", term_on(&st->t, TERM_RED),
                        term_number(g->need - g->have, n), term_off(&st->t));

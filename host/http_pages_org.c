@@ -22,6 +22,7 @@
 #include "isotime.h"
 #include "lifecycle.h"
 #include "people.h"
+#include "names.h"
 #include "policy_set.h"
 #include "profile.h"
 #include "progress.h"
@@ -313,7 +314,8 @@ static void goal(org_page *o, const result_goal *g) {
   int id = ++o->goal_ids;
   html_f(h, "<li class=\"%s\"><div class=\"goal-row\"><span id=\"g%d\">",
          g->error ? "error" : g->met ? "met" : "short", id);
-  page_words0(p, g->label);
+  char named[512];
+  page_words0(p, names_goal_label(o->set, g, named, sizeof named));
   html_raw(h, "</span>");
   if (g->error) {
     html_raw(h, "<span class=\"goal-nums\">? of ");

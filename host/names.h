@@ -8,9 +8,17 @@
 #ifndef ATTAIN_NAMES_H
 #define ATTAIN_NAMES_H
 
+#include <stddef.h>
+
 #include "policy_set.h"
+#include "result.h"
 
 /* The display name of `metric` in `set`, or `metric` itself. Valid while the set is. */
 const char *names_metric(const policy_set *set, const char *metric);
+
+/* A goal's label for people: the stdlib's label ("revenue azure_consumed_revenue over 12
+ * months ≥ 15000") with the metric's name in place of its id when the set names it;
+ * otherwise the label as it is. Written into `buf` when it differs. */
+const char *names_goal_label(const policy_set *set, const result_goal *g, char *buf, size_t bufsz);
 
 #endif

@@ -232,6 +232,13 @@ static void the_schema_names_metrics_for_people(void) {
   CHECK_STR(names_metric(set, "ai_revenue"), "AI revenue");
   CHECK_STR(names_metric(set, "seats"), "seats");
   CHECK_STR(names_metric(set, "other"), "other");
+  char buf[256];
+  result_goal g = {.label = "revenue ai_revenue over 12 months ≥ 1", .metric = "ai_revenue"};
+  CHECK_STR(names_goal_label(set, &g, buf, sizeof buf), "revenue AI revenue over 12 months ≥ 1");
+  g.label = "what ai_revenue_x counts"; /* the id only as part of another word: kept */
+  CHECK_STR(names_goal_label(set, &g, buf, sizeof buf), "what ai_revenue_x counts");
+  g = (result_goal){.label = "seats seats latest month ≥ 5", .metric = "seats"};
+  CHECK_STR(names_goal_label(set, &g, buf, sizeof buf), "seats seats latest month ≥ 5");
   policy_set_unref(set);
   /* the object form is checked like the string form */
   char **p;
