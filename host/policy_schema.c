@@ -19,6 +19,7 @@
 typedef struct entry {
   char *name;
   const char *kind; /* static */
+  char *display;    /* the name shown to people, or NULL */
 } entry;
 
 struct policy_schema {
@@ -99,7 +100,10 @@ static const char *kind_of(const char *const *kinds, const char *k) {
 void policy_schema_free(policy_schema *s) {
   if (!s) return;
   for (int w = 0; w < 2; w++) {
-    for (int i = 0; i < s->n[w]; i++) free(s->e[w][i].name);
+    for (int i = 0; i < s->n[w]; i++) {
+      free(s->e[w][i].name);
+      free(s->e[w][i].display);
+    }
     free(s->e[w]);
     free(s->names[w]);
   }
@@ -148,6 +152,27 @@ int policy_schema_parse(policy_schema **out, const char *path, const char *text,
       json_object_foreach(v, name, kind) {
         int line = key_line(text, len, sections[w], name);
         snprintf(where, sizeof where, "%s:%d", path, line ? line : 1);
+        /* A kind, or { "kind": KIND, "name": "what people read" }. */
+        json_t *display = NULL;
+        if (json_is_object(kind)) {
+          const char *field;
+          json_t *fv;
+          int bad = 0;
+          json_object_foreach(kind, field, fv) {
+            if (strcmp(field, "kind") != 0 && strcmp(field, "name") != 0) {
+              add(&p, where, ": %s: \"%s\" has an unknown field \"%s\" (expected \"kind\" and \"name\")",
+                  sections[w], name, field);
+              bad = 1;
+            }
+          }
+          display = json_object_get(kind, "name");
+          if (display && (!json_is_string(display) || !*json_string_value(display))) {
+            add(&p, where, ": %s: the name of \"%s\" must be a non-empty string", sections[w], name);
+            bad = 1;
+          }
+          if (bad) continue;
+          kind = json_object_get(kind, "kind");
+        }
         const char *const *kinds = w ? code_kinds : metric_kinds;
         const char *k = json_is_string(kind) ? kind_of(kinds, json_string_value(kind)) : NULL;
         const char *list = w ? "certification, exam or assessment" : "revenue, usage, seats or customers";
@@ -161,6 +186,8 @@ int policy_schema_parse(policy_schema **out, const char *path, const char *text,
               json_string_value(kind), hint);
         } else if (!k) {
           add(&p, where, ": %s: the kind of \"%s\" must be a string (%s)", sections[w], name, list);
+        } else if (display && !(s->e[w][s->n[w]].display = strdup(json_string_value(display)))) {
+          add(&p, where, ": out of memory");
         } else {
           entry *e = &s->e[w][s->n[w]++];
           e->name = strdup(name);
@@ -232,9 +259,15 @@ int policy_schema_load_dir(policy_schema **out, const char *dir, char ***problem
 const char *policy_schema_path(const policy_schema *s) { return s->path; }
 
 const char *policy_schema_kind(const policy_schema *s, int what, const char *name) {
-  entry key = {(char *)name, NULL};
+  entry key = {(char *)name, NULL, NULL};
   const entry *e = s->n[what] ? bsearch(&key, s->e[what], (size_t)s->n[what], sizeof key, by_name) : NULL;
   return e ? e->kind : NULL;
+}
+
+const char *policy_schema_display(const policy_schema *s, int what, const char *name) {
+  entry key = {(char *)name, NULL, NULL};
+  const entry *e = s->n[what] ? bsearch(&key, s->e[what], (size_t)s->n[what], sizeof key, by_name) : NULL;
+  return e ? e->display : NULL;
 }
 
 const char *policy_schema_closest(const policy_schema *s, int what, const char *name) {

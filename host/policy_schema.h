@@ -5,6 +5,10 @@
  *   { "metrics": { "azure_consumed_revenue": "revenue", "m365_deployed_seats": "seats" },
  *     "codes":   { "AZ-104": "certification", "TA-CLOUD": "assessment" } }
  *
+ * A kind may also be given with the name people read, which the dashboard and `status`
+ * show instead of the id: "azure_consumed_revenue": { "kind": "revenue", "name": "Azure
+ * consumed revenue" }.
+ *
  * Metric kinds are those of the performance goals (R3): revenue, usage, seats, customers;
  * code kinds those of achievements: certification, exam, assessment. With a schema,
  * loading the set rejects every goal that names an undeclared metric or code, or one of
@@ -43,6 +47,9 @@ const char *policy_schema_path(const policy_schema *s);
 /* The declared kind of a metric or code ("revenue", "certification"), or NULL when the
  * schema does not declare it. */
 const char *policy_schema_kind(const policy_schema *s, int what, const char *name);
+
+/* The name people read of a declared metric or code, or NULL when none is declared. */
+const char *policy_schema_display(const policy_schema *s, int what, const char *name);
 
 /* The declared name closest to an undeclared one, or NULL (suggest.h). */
 const char *policy_schema_closest(const policy_schema *s, int what, const char *name);

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "check.h"
 #include "policy_runtime.h"
+#include "names.h"
 #include "policy_schema.h"
 #include "policy_set.h"
 
@@ -217,6 +218,39 @@ static void a_broken_schema_is_the_sets_problem(void) {
   policy_set_unref(set);
 }
 
+/* A metric's name for people: declared in the schema with its kind, shown instead of the
+ * id wherever a metric reaches people (names_metric); the id where none is declared. */
+static void the_schema_names_metrics_for_people(void) {
+  clean();
+  put("schema.json", "{ \"metrics\": {\n"
+                     "    \"ai_revenue\": { \"kind\": \"revenue\", \"name\": \"AI revenue\" },\n"
+                     "    \"seats\": \"seats\" } }\n");
+  put("ai.lua", POLICY("ai", "", "    a.revenue { metric = 'ai_revenue', months = 12, at_least = 1 }"));
+  policy_set *set;
+  CHECK(policy_set_load(&set, dir, NULL, err, sizeof err) == 0);
+  CHECK_STR(issues(set), "");
+  CHECK_STR(names_metric(set, "ai_revenue"), "AI revenue");
+  CHECK_STR(names_metric(set, "seats"), "seats");
+  CHECK_STR(names_metric(set, "other"), "other");
+  policy_set_unref(set);
+  /* the object form is checked like the string form */
+  char **p;
+  int n;
+  policy_schema *sc;
+  const char *text = "{ \"metrics\": {\n  \"a\": { \"kind\": \"revenue\", \"title\": \"A\" },\n"
+                     "  \"b\": { \"kind\": \"revenue\", \"name\": 3 },\n  \"c\": { \"name\": \"C\" } } }";
+  CHECK(policy_schema_parse(&sc, "pol/schema.json", text, strlen(text), &p, &n) == -1);
+  CHECK(n == 3);
+  if (n == 3) {
+    CHECK_STR(p[0], "pol/schema.json:2: metrics: \"a\" has an unknown field \"title\" (expected "
+                    "\"kind\" and \"name\")");
+    CHECK_STR(p[1], "pol/schema.json:3: metrics: the name of \"b\" must be a non-empty string");
+    CHECK_STR(p[2], "pol/schema.json:4: metrics: the kind of \"c\" must be a string (revenue, usage, "
+                    "seats or customers)");
+  }
+  policy_schema_problems_free(p, n);
+}
+
 int main(void) {
   alarm(120);
   snprintf(dir, sizeof dir, "/tmp/attain-test-policy-set-%d", (int)getpid());
@@ -227,6 +261,7 @@ int main(void) {
   RUN(every_problem_of_a_file_in_line_order);
   RUN(the_schema_holds_every_goal_to_its_names);
   RUN(schema_problems_have_lines);
+  RUN(the_schema_names_metrics_for_people);
   RUN(a_broken_schema_is_the_sets_problem);
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
