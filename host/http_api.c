@@ -24,6 +24,7 @@
 #include "jsonw.h"
 #include "link.h"
 #include "lists_json.h"
+#include "private_file.h"
 #include "prom.h"
 #include "store.h"
 #include "store_counts.h"
@@ -742,26 +743,9 @@ static void handle(void *arg, http_exchange *x) {
 static int read_token(const char *path, const char *option, char *out, char *err, size_t errsz) {
   out[0] = 0;
   if (!path) return 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st)) {
-    snprintf(err, errsz, "%s %s: %s", option, path, strerror(errno));
-    if (fd >= 0) close(fd);
-    return -1;
-  }
-  if (st.st_mode & 077) {
-    close(fd);
-    snprintf(err, errsz, "%s %s: the token file is readable by group or others (chmod 600 it)",
-             option, path);
-    return -1;
-  }
   char buf[TOKEN_MAX + 2];
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n < 0) {
-    snprintf(err, errsz, "%s %s: %s", option, path, strerror(errno));
-    return -1;
-  }
+  ssize_t n;
+  if (private_file_read(path, option, "token", buf, sizeof buf - 1, &n, err, errsz)) return -1;
   while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
   buf[n] = 0;
   if (n > TOKEN_MAX || strpbrk(buf, " \t\r\n")) {

@@ -2,38 +2,19 @@
  * beyond the caller's link_secret. */
 #include "link.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "private_file.h"
 
 int link_secret_read(link_secret *s, const char *path, const char *option, char *err,
                      size_t errsz) {
   s->len = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st)) {
-    snprintf(err, errsz, "%s %s: %s", option, path, strerror(errno));
-    if (fd >= 0) close(fd);
-    return -1;
-  }
-  if (st.st_mode & 077) {
-    close(fd);
-    snprintf(err, errsz, "%s %s: the secret file is readable by group or others (chmod 600 it)",
-             option, path);
-    return -1;
-  }
   unsigned char buf[LINK_SECRET_MAX + 2];
-  ssize_t n = read(fd, buf, sizeof buf);
-  close(fd);
-  if (n < 0) {
-    snprintf(err, errsz, "%s %s: %s", option, path, strerror(errno));
-    return -1;
-  }
+  ssize_t n;
+  if (private_file_read(path, option, "secret", buf, sizeof buf, &n, err, errsz)) return -1;
   if (n > 0 && buf[n - 1] == '\n') n--;
   if (n > 0 && buf[n - 1] == '\r') n--;
   if (n > LINK_SECRET_MAX) {
