@@ -16,22 +16,7 @@ chmod 600 token
 pids=()
 trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
 
-# serve LOG ARGS...: starts a daemon listening on a free port; sets $pid and $url.
-serve() {
-  local log=$1
-  shift
-  : > "$log" # before the daemon opens it: the loop below may read it first
-  "$@" 2> "$log" &
-  pid=$!
-  pids+=("$pid")
-  local port=""
-  for _ in $(seq 200); do
-    port=$(sed -n 's/.*event=http listen=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
-    [ -n "$port" ] && break
-    sleep 0.05
-  done
-  url="http://127.0.0.1:$port"
-}
+serve() { http_serve "$@"; } # lib.bash: a daemon on a free port; sets $pid and $url
 # code [CURL ARGS...] URL: the status code only
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 wait_for() { # LOG PATTERN

@@ -29,3 +29,22 @@ finish() {
   echo "$passes passed, $failures failed"
   [ "$failures" -eq 0 ]
 }
+
+# http_serve LOG ARGS...: starts ARGS (an `attain serve --http ADDR:0 ...`) in the background,
+# its log in LOG, and waits until it logs the port it listens on; sets $pid and $url (always
+# via 127.0.0.1) and adds the pid to $pids, which the caller's EXIT trap stops.
+http_serve() {
+  local log=$1
+  shift
+  : > "$log" # before the daemon opens it: the loop below may read it first
+  "$@" 2> "$log" &
+  pid=$!
+  pids+=("$pid")
+  local port=""
+  for _ in $(seq 200); do
+    port=$(sed -n 's/.*event=http listen=[0-9.]*:\([0-9]*\).*/\1/p' "$log")
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  url="http://127.0.0.1:$port"
+}

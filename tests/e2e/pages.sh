@@ -25,21 +25,10 @@ at=2026-11-25T00:00:00Z # the day the examples describe: the organisation pages 
 pids=()
 trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
 
-# serve LOG ARGS...: a daemon on a free port; sets $pid and $url (always via 127.0.0.1).
+# serve LOG ARGS...: http_serve (lib.bash), then its first sweep.
 serve() {
-  local log=$1
-  shift
-  : > "$log" # before the daemon opens it: the loop below may read it first
-  "$@" 2> "$log" &
-  pid=$!
-  pids+=("$pid")
-  local port=""
-  for _ in $(seq 200); do
-    port=$(sed -n 's/.*event=http listen=[0-9.]*:\([0-9]*\).*/\1/p' "$log")
-    [ -n "$port" ] && grep -q 'event=sweep' "$log" && break
-    sleep 0.05
-  done
-  url="http://127.0.0.1:$port"
+  http_serve "$@"
+  for _ in $(seq 200); do grep -q 'event=sweep' "$1" && break; sleep 0.05; done
 }
 stop() { kill -TERM "$pid"; wait "$pid" || true; }
 # dom URL: the document Chromium built (JavaScript would have run; the pages have none)
